@@ -1,0 +1,35 @@
+# The two commands (see README):
+#   make demo   installs dependencies, builds kspm and scans examples/
+#   make test   installs dependencies, builds and runs the whole test suite
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build demo test bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@echo "== kspm scan examples/ (table) =="
+	-@$(BUILD)/kspm scan examples/
+	@echo
+	@echo "== kspm scan --framework pss-restricted examples/ (exit code 1 means findings) =="
+	-@$(BUILD)/kspm scan -q --framework pss-restricted examples/ -o markdown | head -40
+
+test: build
+	@bash scripts/test.sh $(BUILD)
+
+bench: build
+	@bash scripts/bench.sh $(BUILD)
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,217 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/source.h"
+#include "engine/evaluate.h"
+#include "engine/exceptions.h"
+#include "engine/registry.h"
+#include "engine/score.h"
+#include "report/report.h"
+#include "rules/builtin.h"
+
+namespace kspm::cli {
+namespace {
+
+struct ScanFlags {
+  std::vector<std::string> paths;
+  std::string format = "table";
+  std::string output;
+  std::vector<std::string> frameworks;
+  std::vector<std::string> rules;
+  std::vector<std::string> skip_rules;
+  std::string fail_on = "high";
+  double min_score = -1;
+  std::string exceptions;
+  std::string k8s_version;
+  bool quiet = false;
+  bool include_passed = false;
+  unsigned threads = 0;
+};
+
+std::string Today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Splits comma-separated flag values ("--framework cis,nsa").
+std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t comma = v.find(',', start);
+      std::string item =
+          v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) out.push_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "kspm: error: " << message << "\n";
+  return kExitError;
+}
+
+int RunScan(const ScanFlags& flags) {
+  static const char* kFormats[] = {"table", "json", "sarif", "junit", "markdown"};
+  if (std::find_if(std::begin(kFormats), std::end(kFormats),
+                   [&](const char* f) { return flags.format == f; }) == std::end(kFormats)) {
+    return Fail("unknown output format \"" + flags.format +
+                "\" (table, json, sarif, junit, markdown)");
+  }
+  engine::Severity fail_on;
+  if (!engine::ParseSeverity(flags.fail_on, fail_on)) {
+    return Fail("unknown severity \"" + flags.fail_on +
+                "\" for --fail-on (critical, high, medium, low, info)");
+  }
+  int minor = kNewestK8sMinor;
+  if (!flags.k8s_version.empty() && !ParseK8sVersion(flags.k8s_version, minor)) {
+    return Fail("unsupported --k8s-version \"" + flags.k8s_version + "\" (expected 1.0 to 1." +
+                std::to_string(kNewestK8sMinor) + ", e.g. 1.29)");
+  }
+  if (flags.min_score > 100) return Fail("--min-score must be between 0 and 100");
+  if (flags.paths.empty()) return Fail("nothing to scan: give files, folders or - for stdin");
+
+  engine::RuleRegistry registry;
+  rules::RegisterBuiltinRules(registry);
+  engine::Selection selection;
+  selection.frameworks = SplitCommas(flags.frameworks);
+  selection.rules = SplitCommas(flags.rules);
+  selection.skip_rules = SplitCommas(flags.skip_rules);
+  Result<std::vector<const engine::Rule*>> selected = engine::SelectRules(registry, selection);
+  if (!selected.ok()) return Fail(selected.status().message());
+
+  auto fs = core::MakeLocalFileSystem();
+  engine::ExceptionSet exceptions;
+  std::string exceptions_file = flags.exceptions;
+  if (exceptions_file.empty() && fs->Exists(".kspm.yaml") && !fs->IsDirectory(".kspm.yaml")) {
+    exceptions_file = ".kspm.yaml";
+  }
+  if (!exceptions_file.empty()) {
+    Result<std::string> content = fs->ReadFile(exceptions_file);
+    if (!content.ok()) return Fail(content.status().message());
+    Result<engine::ExceptionSet> parsed =
+        engine::ParseExceptions(exceptions_file, *content, registry);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    exceptions = std::move(parsed).value();
+  }
+
+  core::LoadOptions load_options;
+  load_options.threads = flags.threads;
+  core::LoadResult loaded = core::LoadManifests(flags.paths, *fs, load_options);
+
+  engine::RuleContext context;
+  context.inventory = &loaded.inventory;
+  context.k8s_minor = minor;
+  std::vector<engine::Finding> findings =
+      engine::Evaluate(*selected, loaded.inventory, context, flags.threads);
+  engine::ExceptionReport exception_report = engine::ApplyExceptions(exceptions, Today(), findings);
+
+  report::ScanReport rep;
+  rep.tool_version = Version();
+  rep.inputs = flags.paths;
+  rep.k8s_minor = minor;
+  rep.frameworks = selection.frameworks;
+  rep.rules = *selected;
+  rep.findings = &findings;
+  rep.scores = engine::ComputeScores(findings);
+  rep.diagnostics = std::move(loaded.diagnostics);
+  for (core::Diagnostic& w : exception_report.warnings) rep.diagnostics.push_back(std::move(w));
+  rep.expired_exceptions = exception_report.expired;
+  rep.resources = loaded.inventory.resources().size();
+  rep.files = loaded.files;
+  rep.documents = loaded.documents;
+  rep.fail_on = fail_on;
+  rep.include_passed = flags.include_passed;
+
+  // Diagnostics go to stderr: errors always, warnings and notes unless -q.
+  for (const core::Diagnostic& d : rep.diagnostics) {
+    if (d.level == core::DiagnosticLevel::kError) {
+      std::cerr << "error: " << d.ToString() << "\n";
+    } else if (!flags.quiet) {
+      std::cerr << (d.level == core::DiagnosticLevel::kWarning ? "warning: " : "note: ")
+                << d.ToString() << "\n";
+    }
+  }
+
+  bool to_terminal = flags.output.empty() && isatty(STDOUT_FILENO);
+  bool color = to_terminal && std::getenv("NO_COLOR") == nullptr;
+  std::string text;
+  if (flags.format == "json") {
+    text = report::RenderJson(rep);
+  } else if (flags.format == "sarif") {
+    text = report::RenderSarif(rep);
+  } else if (flags.format == "junit") {
+    text = report::RenderJunit(rep);
+  } else if (flags.format == "markdown") {
+    text = report::RenderMarkdown(rep);
+  } else {
+    text = report::RenderTable(rep, color);
+  }
+  if (flags.output.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    std::ofstream out(flags.output, std::ios::binary);
+    out << text;
+    if (!out) return Fail("cannot write " + flags.output);
+  }
+
+  if (loaded.input_error) return kExitError;
+  bool failing = false;
+  for (const engine::Finding& f : findings) {
+    if (f.status == engine::FindingStatus::kFail && !f.excepted &&
+        f.rule->info.severity >= fail_on) {
+      failing = true;
+      break;
+    }
+  }
+  if (flags.min_score >= 0 && rep.scores.overall.score &&
+      *rep.scores.overall.score < flags.min_score) {
+    if (!flags.quiet) {
+      std::cerr << "kspm: score " << *rep.scores.overall.score << " is under --min-score "
+                << flags.min_score << "\n";
+    }
+    failing = true;
+  }
+  return failing ? kExitFindings : kExitClean;
+}
+
+}  // namespace
+
+void AddScanCommand(CLI::App& app, std::function<int()>& run) {
+  auto flags = std::make_shared<ScanFlags>();
+  CLI::App* cmd = app.add_subcommand("scan", "Scan manifests (files, folders, - for stdin)");
+  cmd->add_option("paths", flags->paths, "Files, folders (recursive) or - for stdin");
+  cmd->add_option("-o,--format", flags->format, "table|json|sarif|junit|markdown");
+  cmd->add_option("--output", flags->output, "Write the report to FILE instead of stdout");
+  cmd->add_option("--framework", flags->frameworks,
+                  "Only rules mapped to: cis|nsa|mitre|pss-baseline|pss-restricted");
+  cmd->add_option("--rule", flags->rules, "Only these rules (id or slug)");
+  cmd->add_option("--skip-rule", flags->skip_rules, "Skip these rules (id or slug)");
+  cmd->add_option("--fail-on", flags->fail_on,
+                  "Exit 1 on failing findings at or above: critical|high|medium|low|info");
+  cmd->add_option("--min-score", flags->min_score, "Exit 1 when the score is under N");
+  cmd->add_option("--exceptions", flags->exceptions, "Exceptions file (default ./.kspm.yaml)");
+  cmd->add_option("--k8s-version", flags->k8s_version,
+                  "Target Kubernetes version, 1.0 to 1." + std::to_string(kNewestK8sMinor));
+  cmd->add_flag("-q,--quiet", flags->quiet, "Only errors on stderr");
+  cmd->add_flag("--include-passed", flags->include_passed, "List passing findings too");
+  cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
+  cmd->callback([flags, &run] { run = [flags] { return RunScan(*flags); }; });
+}
+
+}  // namespace kspm::cli

@@ -1,0 +1,83 @@
+#include "engine/evaluate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_map>
+
+namespace kspm::engine {
+
+std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core::Inventory& inv,
+                              const RuleContext& context, unsigned threads) {
+  const auto& resources = inv.resources();
+  std::vector<const Rule*> per_resource;
+  std::vector<const Rule*> whole;
+  for (const Rule* r : rules) {
+    if (context.k8s_minor < r->min_k8s_minor || context.k8s_minor > r->max_k8s_minor) continue;
+    if (r->check) per_resource.push_back(r);
+    if (r->inventory_check) whole.push_back(r);
+  }
+  std::unordered_map<const Rule*, size_t> rule_rank;
+  for (size_t i = 0; i < rules.size(); ++i) rule_rank.emplace(rules[i], i);
+  auto rank_of = [&](const Rule* r) { return rule_rank.at(r); };
+
+  // Blocks of resources, then inventory rules, each handled by one thread.
+  constexpr size_t kBlock = 256;
+  size_t resource_blocks = (resources.size() + kBlock - 1) / kBlock;
+  size_t tasks = resource_blocks + whole.size();
+  std::vector<std::vector<Finding>> outputs(tasks);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t t = next.fetch_add(1); t < tasks; t = next.fetch_add(1)) {
+      std::vector<Finding>& out = outputs[t];
+      if (t >= resource_blocks) {
+        const Rule* rule = whole[t - resource_blocks];
+        rule->inventory_check(*rule, context, out);
+        for (Finding& f : out) f.rule = rule;
+        continue;
+      }
+      size_t end = std::min(resources.size(), (t + 1) * kBlock);
+      for (size_t i = t * kBlock; i < end; ++i) {
+        const core::Resource& res = resources[i];
+        for (const Rule* rule : per_resource) {
+          if (!rule->AppliesToKind(res.kind)) continue;
+          Verdict v;
+          rule->check(res, context, v);
+          if (!v.applicable()) continue;
+          Finding f;
+          f.rule = rule;
+          f.resource = &res;
+          f.status = v.violations().empty() ? FindingStatus::kPass : FindingStatus::kFail;
+          f.message = v.message();
+          f.evidence = std::move(v.mutable_violations());
+          out.push_back(std::move(f));
+        }
+      }
+    }
+  };
+  unsigned n = threads ? threads : std::thread::hardware_concurrency();
+  n = std::max(1u, std::min<unsigned>(n, static_cast<unsigned>(std::max<size_t>(tasks, 1))));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  size_t total = 0;
+  for (const auto& o : outputs) total += o.size();
+  std::vector<Finding> findings;
+  findings.reserve(total);
+  for (auto& o : outputs) {
+    for (Finding& f : o) findings.push_back(std::move(f));
+  }
+  // Inventory findings interleave with per-resource ones: order them all.
+  if (whole.empty()) return findings;
+  std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
+    uint32_t ra = a.resource ? a.resource->order : UINT32_MAX;
+    uint32_t rb = b.resource ? b.resource->order : UINT32_MAX;
+    if (ra != rb) return ra < rb;
+    return rank_of(a.rule) < rank_of(b.rule);
+  });
+  return findings;
+}
+
+}  // namespace kspm::engine

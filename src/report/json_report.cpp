@@ -1,0 +1,272 @@
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "engine/registry.h"
+#include "report/report.h"
+
+namespace kspm::report {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void Key(Writer& w, std::string_view k) {
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+
+void Source(Writer& w, const std::string& file, core::Position p) {
+  Key(w, "source");
+  w.StartObject();
+  Key(w, "file");
+  Str(w, file);
+  if (p.known()) {
+    Key(w, "line");
+    w.Uint(p.line);
+    Key(w, "column");
+    w.Uint(p.column);
+  }
+  w.EndObject();
+}
+
+void ScoreObject(Writer& w, const engine::ScoreValue& v) {
+  w.StartObject();
+  Key(w, "score");
+  if (v.score) {
+    w.Double(*v.score);
+  } else {
+    w.Null();
+  }
+  Key(w, "rulesEvaluated");
+  w.Uint64(v.rules_evaluated);
+  Key(w, "passed");
+  w.Uint64(v.passed);
+  Key(w, "failed");
+  w.Uint64(v.failed);
+  Key(w, "excepted");
+  w.Uint64(v.excepted);
+  w.EndObject();
+}
+
+void Diagnostics(Writer& w, const ScanReport& r, core::DiagnosticLevel level,
+                 std::string_view key) {
+  Key(w, key);
+  w.StartArray();
+  for (const core::Diagnostic& d : r.diagnostics) {
+    if (d.level != level) continue;
+    w.StartObject();
+    Key(w, "file");
+    Str(w, d.file);
+    if (d.position.known()) {
+      Key(w, "line");
+      w.Uint(d.position.line);
+      Key(w, "column");
+      w.Uint(d.position.column);
+    }
+    Key(w, "message");
+    Str(w, d.message);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void FindingObject(Writer& w, const engine::Finding& f) {
+  const engine::RuleInfo& info = f.rule->info;
+  w.StartObject();
+  Key(w, "ruleId");
+  Str(w, info.id);
+  Key(w, "slug");
+  Str(w, info.slug);
+  Key(w, "title");
+  Str(w, info.title);
+  Key(w, "status");
+  Str(w, engine::FindingStatusName(f.status));
+  Key(w, "severity");
+  Str(w, engine::SeverityName(info.severity));
+  Key(w, "excepted");
+  w.Bool(f.excepted);
+  if (f.excepted) {
+    Key(w, "exception");
+    w.StartObject();
+    Key(w, "reason");
+    Str(w, f.exception_reason);
+    Key(w, "source");
+    Str(w, f.exception_source);
+    w.EndObject();
+  }
+  if (!f.message.empty()) {
+    Key(w, "message");
+    Str(w, f.message);
+  }
+  if (f.resource != nullptr) {
+    const core::Resource& r = *f.resource;
+    Key(w, "resource");
+    w.StartObject();
+    Key(w, "apiVersion");
+    Str(w, r.api_version);
+    Key(w, "kind");
+    Str(w, r.kind);
+    Key(w, "namespace");
+    Str(w, r.effective_namespace());
+    Key(w, "name");
+    Str(w, r.name);
+    Source(w, r.file(), r.position());
+    w.EndObject();
+  }
+  Key(w, "evidence");
+  w.StartArray();
+  for (const engine::Evidence& e : f.evidence) {
+    w.StartObject();
+    Key(w, "pointer");
+    Str(w, e.pointer);
+    Key(w, "reason");
+    Str(w, engine::EvidenceReasonName(e.reason));
+    Key(w, "actual");
+    if (e.actual.empty()) {
+      w.Null();
+    } else {
+      w.RawValue(e.actual.data(), e.actual.size(), rapidjson::kStringType);
+    }
+    Key(w, "expected");
+    Str(w, e.expected);
+    if (!e.message.empty()) {
+      Key(w, "message");
+      Str(w, e.message);
+    }
+    if (f.resource != nullptr) Source(w, f.resource->file(), e.position);
+    w.EndObject();
+  }
+  w.EndArray();
+  Key(w, "controls");
+  w.StartArray();
+  for (const std::string& c : info.controls) Str(w, c);
+  w.EndArray();
+  Key(w, "remediation");
+  Str(w, info.remediation);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderJson(const ScanReport& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  Key(w, "apiVersion");
+  Str(w, "kspm.dev/v1");
+  Key(w, "kind");
+  Str(w, "ScanReport");
+  Key(w, "metadata");
+  w.StartObject();
+  Key(w, "tool");
+  Str(w, "kspm");
+  Key(w, "version");
+  Str(w, r.tool_version);
+  Key(w, "kubernetesVersion");
+  Str(w, "1." + std::to_string(r.k8s_minor));
+  Key(w, "inputs");
+  w.StartArray();
+  for (const std::string& in : r.inputs) Str(w, in);
+  w.EndArray();
+  Key(w, "frameworks");
+  w.StartArray();
+  for (const std::string& fw : r.frameworks) Str(w, fw);
+  w.EndArray();
+  Key(w, "failOn");
+  Str(w, engine::SeverityName(r.fail_on));
+  w.EndObject();
+
+  Key(w, "score");
+  w.StartObject();
+  Key(w, "formula");
+  Str(w, engine::kScoreFormula);
+  Key(w, "overall");
+  ScoreObject(w, r.scores.overall);
+  Key(w, "byNamespace");
+  w.StartObject();
+  for (const auto& [ns, v] : r.scores.by_namespace) {
+    Key(w, ns.empty() ? std::string_view("(cluster)") : std::string_view(ns));
+    ScoreObject(w, v);
+  }
+  w.EndObject();
+  Key(w, "byFramework");
+  w.StartObject();
+  for (const auto& [fw, v] : r.scores.by_framework) {
+    Key(w, fw);
+    ScoreObject(w, v);
+  }
+  w.EndObject();
+  w.EndObject();
+
+  Summary s = Summarize(r);
+  Key(w, "summary");
+  w.StartObject();
+  Key(w, "files");
+  w.Uint64(r.files);
+  Key(w, "documents");
+  w.Uint64(r.documents);
+  Key(w, "resources");
+  w.Uint64(r.resources);
+  Key(w, "rules");
+  w.Uint64(r.rules.size());
+  Key(w, "failed");
+  w.Uint64(s.failed_total);
+  Key(w, "passed");
+  w.Uint64(s.passed);
+  Key(w, "excepted");
+  w.Uint64(s.excepted);
+  Key(w, "skipped");
+  w.Uint64(s.skipped);
+  Key(w, "inputErrors");
+  w.Uint64(s.input_errors);
+  Key(w, "failedBySeverity");
+  w.StartObject();
+  for (int sev = 4; sev >= 0; --sev) {
+    Key(w, engine::SeverityName(static_cast<engine::Severity>(sev)));
+    w.Uint64(s.failed[sev]);
+  }
+  w.EndObject();
+  w.EndObject();
+
+  Key(w, "findings");
+  w.StartArray();
+  for (const engine::Finding& f : *r.findings) {
+    if (Listed(r, f)) FindingObject(w, f);
+  }
+  w.EndArray();
+
+  Diagnostics(w, r, core::DiagnosticLevel::kError, "errors");
+  Diagnostics(w, r, core::DiagnosticLevel::kWarning, "warnings");
+  Diagnostics(w, r, core::DiagnosticLevel::kNote, "notes");
+
+  Key(w, "expiredExceptions");
+  w.StartArray();
+  for (const engine::ExceptionEntry* e : r.expired_exceptions) {
+    w.StartObject();
+    Key(w, "rules");
+    w.StartArray();
+    for (const std::string& id : e->rules) Str(w, id);
+    w.EndArray();
+    Key(w, "reason");
+    Str(w, e->reason);
+    Key(w, "owner");
+    Str(w, e->owner);
+    Key(w, "expires");
+    Str(w, e->expires);
+    Key(w, "file");
+    Str(w, e->file);
+    Key(w, "line");
+    w.Uint(e->position.line);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  std::string out(buffer.GetString(), buffer.GetSize());
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace kspm::report

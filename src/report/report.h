@@ -1,0 +1,57 @@
+// ScanReport: everything a reporter needs, and the reporters themselves.
+//
+// Reporters are pure functions ScanReport → text. The JSON format is the
+// documented, versioned contract (apiVersion kspm.dev/v1, kind ScanReport,
+// see docs/json-format.md); the others are views of the same data.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/decode.h"
+#include "core/inventory.h"
+#include "engine/exceptions.h"
+#include "engine/rule.h"
+#include "engine/score.h"
+
+namespace kspm::report {
+
+struct ScanReport {
+  std::string tool_version;
+  std::vector<std::string> inputs;
+  int k8s_minor = 37;
+  std::vector<std::string> frameworks;     // as selected; empty = all rules
+  std::vector<const engine::Rule*> rules;  // the rules that ran
+  const std::vector<engine::Finding>* findings = nullptr;
+  engine::Scores scores;
+  std::vector<core::Diagnostic> diagnostics;  // input errors, warnings, notes
+  std::vector<const engine::ExceptionEntry*> expired_exceptions;
+  size_t resources = 0;
+  size_t files = 0;
+  size_t documents = 0;
+  engine::Severity fail_on = engine::Severity::kHigh;
+  bool include_passed = false;  // list passing findings too
+};
+
+// Counts of failing (non-excepted) findings per severity, and the rest.
+struct Summary {
+  size_t failed[5] = {0, 0, 0, 0, 0};  // indexed by Severity
+  size_t failed_total = 0;
+  size_t passed = 0;
+  size_t excepted = 0;
+  size_t skipped = 0;
+  size_t input_errors = 0;
+};
+Summary Summarize(const ScanReport& report);
+
+std::string RenderJson(const ScanReport& report);
+std::string RenderTable(const ScanReport& report, bool color);
+std::string RenderSarif(const ScanReport& report);
+std::string RenderJunit(const ScanReport& report);
+std::string RenderMarkdown(const ScanReport& report);
+
+// The findings a report lists: failing and excepted ones, plus passing and
+// skipped ones when include_passed is set.
+bool Listed(const ScanReport& report, const engine::Finding& f);
+
+}  // namespace kspm::report

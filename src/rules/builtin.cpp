@@ -1,0 +1,10 @@
+#include "rules/builtin.h"
+
+namespace kspm::rules {
+
+void RegisterBuiltinRules(engine::RuleRegistry& registry) {
+  RegisterPodSecurityRules(registry);
+  RegisterWorkloadRules(registry);
+}
+
+}  // namespace kspm::rules
