@@ -135,7 +135,8 @@ void AddRulesCommand(CLI::App& app, std::function<int()>& run) {
   auto frameworks = std::make_shared<std::vector<std::string>>();
   CLI::App* list = cmd->add_subcommand("list", "List the built-in rules");
   list->add_option("-o,--format", *format, "table|json");
-  list->add_option("--framework", *frameworks, "Only rules mapped to this framework");
+  list->add_option("--framework", *frameworks, "Only rules mapped to this framework")
+      ->allow_extra_args(false);
   list->callback([&run, format, frameworks] {
     run = [format, frameworks] { return ListRules(*format, *frameworks); };
   });

@@ -113,6 +113,13 @@ int RunScan(const ScanFlags& flags) {
   load_options.threads = flags.threads;
   core::LoadResult loaded = core::LoadManifests(flags.paths, *fs, load_options);
 
+  if (loaded.inventory.resources().empty() && !loaded.input_error) {
+    loaded.diagnostics.push_back({core::DiagnosticLevel::kWarning,
+                                  flags.paths.front(),
+                                  {},
+                                  "no Kubernetes objects found in the input"});
+  }
+
   engine::RuleContext context;
   context.inventory = &loaded.inventory;
   context.k8s_minor = minor;
@@ -199,9 +206,11 @@ void AddScanCommand(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("-o,--format", flags->format, "table|json|sarif|junit|markdown");
   cmd->add_option("--output", flags->output, "Write the report to FILE instead of stdout");
   cmd->add_option("--framework", flags->frameworks,
-                  "Only rules mapped to: cis|nsa|mitre|pss-baseline|pss-restricted");
-  cmd->add_option("--rule", flags->rules, "Only these rules (id or slug)");
-  cmd->add_option("--skip-rule", flags->skip_rules, "Skip these rules (id or slug)");
+                  "Only rules mapped to: cis|nsa|mitre|pss-baseline|pss-restricted")
+      ->allow_extra_args(false);
+  cmd->add_option("--rule", flags->rules, "Only these rules (id or slug)")->allow_extra_args(false);
+  cmd->add_option("--skip-rule", flags->skip_rules, "Skip these rules (id or slug)")
+      ->allow_extra_args(false);
   cmd->add_option("--fail-on", flags->fail_on,
                   "Exit 1 on failing findings at or above: critical|high|medium|low|info");
   cmd->add_option("--min-score", flags->min_score, "Exit 1 when the score is under N");
