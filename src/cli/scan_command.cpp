@@ -123,6 +123,13 @@ int RunScan(const ScanFlags& flags) {
   engine::RuleContext context;
   context.inventory = &loaded.inventory;
   context.k8s_minor = minor;
+  for (const std::string& fw : selection.frameworks) {
+    if (fw == "pss-restricted") {
+      context.pss_profile = engine::PssProfile::kRestricted;
+    } else if (fw == "pss-baseline" && context.pss_profile == engine::PssProfile::kNone) {
+      context.pss_profile = engine::PssProfile::kBaseline;
+    }
+  }
   std::vector<engine::Finding> findings =
       engine::Evaluate(*selected, loaded.inventory, context, flags.threads);
   engine::ExceptionReport exception_report = engine::ApplyExceptions(exceptions, Today(), findings);

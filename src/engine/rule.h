@@ -71,10 +71,17 @@ struct Finding {
   std::string exception_source;  // ".kspm.yaml" or "annotation"
 };
 
+// The Pod Security Standards profile a scan asks about (--framework
+// pss-baseline / pss-restricted). At the restricted profile some baseline
+// checks are replaced by stricter restricted ones, exactly as Kubernetes'
+// pod-security-admission does; with kNone every check reports on its own.
+enum class PssProfile { kNone, kBaseline, kRestricted };
+
 // Settings every check may read.
 struct RuleContext {
   const core::Inventory* inventory = nullptr;
   int k8s_minor = 37;  // Kubernetes 1.N the scan targets
+  PssProfile pss_profile = PssProfile::kNone;
 };
 
 // What a per-resource check reports about one resource.
