@@ -2,7 +2,7 @@
 //
 // Reporters are pure functions ScanReport → text. The JSON format is the
 // documented, versioned contract (apiVersion kspm.dev/v1, kind ScanReport,
-// see docs/json-format.md); the others are views of the same data.
+// see docs/output-formats.md); the others are views of the same data.
 #pragma once
 
 #include <string>
@@ -49,6 +49,13 @@ std::string RenderTable(const ScanReport& report, bool color);
 std::string RenderSarif(const ScanReport& report);
 std::string RenderJunit(const ScanReport& report);
 std::string RenderMarkdown(const ScanReport& report);
+
+// GitHub rejects pull-request comments longer than this many characters.
+inline constexpr size_t kMarkdownCommentLimit = 65536;
+// Markdown for a pull-request comment, at most `max_bytes` long: sections are
+// cut (with a note saying how many entries were omitted) to fit. The
+// one-argument form uses kMarkdownCommentLimit.
+std::string RenderMarkdown(const ScanReport& report, size_t max_bytes);
 
 // The findings a report lists: failing and excepted ones, plus passing and
 // skipped ones when include_passed is set.
