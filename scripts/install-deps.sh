@@ -24,3 +24,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The SARIF 2.1.0 JSON schema that tests/integration/sarif_schema_test.sh
+# validates our SARIF against comes from an npm package, pinned in
+# tests/sarif/package-lock.json. Debian's npm is used only where no npm is
+# installed (a machine may carry a Node.js build that bundles its own).
+if ! command -v npm >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "installing: nodejs npm" >&2
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+sarif_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/sarif"
+if [ ! -f "$sarif_dir/node_modules/.package-lock.json" ] ||
+   [ "$sarif_dir/package-lock.json" -nt "$sarif_dir/node_modules/.package-lock.json" ]; then
+  echo "installing: npm packages of tests/sarif" >&2
+  (cd "$sarif_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+fi
