@@ -11,6 +11,10 @@ namespace kspm::cli {
 const char* Version() { return KSPM_VERSION; }
 
 bool ParseK8sVersion(std::string_view text, int& minor) {
+  if (text == "latest") {
+    minor = kNewestK8sMinor;
+    return true;
+  }
   if (!text.empty() && (text[0] == 'v' || text[0] == 'V')) text.remove_prefix(1);
   if (text.substr(0, 2) != "1.") return false;
   text.remove_prefix(2);
