@@ -17,6 +17,16 @@
 namespace kspm::report {
 namespace {
 
+// Control characters (terminal escapes, NUL) have no business in a comment.
+void AppendVisible(std::string& out, char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  if (u < 0x20 || u == 0x7F) {
+    out += "\xEF\xBF\xBD";
+  } else {
+    out += c;
+  }
+}
+
 // Prose: Markdown punctuation backslash-escaped, HTML specials as entities,
 // line breaks flattened (a newline would end a table row).
 std::string Text(std::string_view s) {
@@ -52,7 +62,7 @@ std::string Text(std::string_view s) {
         out += c;
         break;
       default:
-        out += c;
+        AppendVisible(out, c);
     }
   }
   return out;
@@ -77,7 +87,7 @@ std::string Code(std::string_view s, bool in_table) {
     } else if (c == '|' && in_table) {
       content += "\\|";
     } else {
-      content += c;
+      AppendVisible(content, c);
     }
   }
   if (content.empty()) return "_(empty)_";
@@ -108,7 +118,7 @@ std::string Html(std::string_view s) {
         out += ' ';
         break;
       default:
-        out += c;
+        AppendVisible(out, c);
     }
   }
   return out;
