@@ -108,6 +108,11 @@ LoadResult DecodeSources(std::vector<std::pair<std::string, std::string>> source
     for (const YamlChunk& c : SplitYamlDocuments(content)) tasks.push_back({i, c, false});
   }
   outputs.resize(tasks.size());
+  // Documents copy what they keep, so a source's text is freed as soon as its
+  // last task is decoded: the peak then holds the decoded documents and only
+  // the sources still in flight, not every source at once.
+  std::vector<std::atomic<size_t>> pending(sources.size());
+  for (const Task& task : tasks) pending[task.source].fetch_add(1, std::memory_order_relaxed);
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t t = next.fetch_add(1); t < tasks.size(); t = next.fetch_add(1)) {
@@ -118,16 +123,19 @@ LoadResult DecodeSources(std::vector<std::pair<std::string, std::string>> source
             DecodeSource(*names[task.source], sources[task.source].second, options.limits);
         out.documents = std::move(d.documents);
         out.diagnostics = std::move(d.diagnostics);
-        continue;
+      } else {
+        Document doc(names[task.source], task.chunk.index, Position{task.chunk.first_line, 1});
+        bool empty = false;
+        Diagnostic error;
+        error.file = *names[task.source];
+        if (!DecodeYamlChunk(task.chunk, options.limits, doc, empty, error)) {
+          out.diagnostics.push_back(std::move(error));
+        } else if (!empty) {
+          out.documents.push_back(std::move(doc));
+        }
       }
-      Document doc(names[task.source], task.chunk.index, Position{task.chunk.first_line, 1});
-      bool empty = false;
-      Diagnostic error;
-      error.file = *names[task.source];
-      if (!DecodeYamlChunk(task.chunk, options.limits, doc, empty, error)) {
-        out.diagnostics.push_back(std::move(error));
-      } else if (!empty) {
-        out.documents.push_back(std::move(doc));
+      if (pending[task.source].fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::string().swap(sources[task.source].second);
       }
     }
   };
