@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
+  time  # GNU /usr/bin/time: peak RSS in scripts/bench.sh
 )
 
 missing=()
