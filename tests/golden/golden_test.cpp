@@ -70,7 +70,8 @@ RunResult RunScan(const fs::path& dir, const std::string& args) {
 
 std::vector<std::string> Cases() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(fs::path(KSPM_GOLDEN_DIR) / "cases")) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(KSPM_GOLDEN_DIR) / "cases", ec)) {
     if (e.is_directory()) out.push_back(e.path().filename().string());
   }
   std::sort(out.begin(), out.end());
