@@ -1,5 +1,4 @@
 #include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include "engine/registry.h"
 #include "report/report.h"
@@ -7,7 +6,48 @@
 namespace kspm::report {
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+// A rapidjson output stream that appends to a std::string. The report of a
+// large scan runs to hundreds of megabytes: writing it in place, into a
+// string reserved up front, avoids the second full copy (and the regrowth
+// copies) that a StringBuffer copied into the returned string would cost.
+class StringOutput {
+ public:
+  using Ch = char;
+  explicit StringOutput(std::string& out) : out_(out) {}
+  void Put(char c) { out_.push_back(c); }
+  void Flush() {}
+
+ private:
+  std::string& out_;
+};
+
+using Writer = rapidjson::PrettyWriter<StringOutput>;
+
+// A generous estimate of the report's size: the fixed text of a finding plus
+// its variable strings, escaped and indented. Reserving more than is written
+// costs no memory (untouched pages are never resident); reserving too little
+// only means the string grows.
+size_t EstimateSize(const ScanReport& r) {
+  size_t size = 64 * 1024;
+  for (const engine::Finding& f : *r.findings) {
+    if (!Listed(r, f)) continue;
+    const engine::RuleInfo& info = f.rule->info;
+    size += 1024 + info.id.size() + info.slug.size() + info.title.size() + info.remediation.size() +
+            f.message.size() + f.exception_reason.size() + 32 * info.controls.size();
+    size_t file = 0;
+    if (f.resource != nullptr) {
+      file = f.resource->file().size();
+      size += 256 + f.resource->api_version.size() + f.resource->kind.size() +
+              f.resource->namespace_.size() + f.resource->name.size() + file;
+    }
+    for (const engine::Evidence& e : f.evidence) {
+      size +=
+          320 + file + e.pointer.size() + e.actual.size() + e.expected.size() + e.message.size();
+    }
+  }
+  size += 512 * r.diagnostics.size();
+  return size + size / 8;
+}
 
 void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
@@ -151,8 +191,10 @@ void FindingObject(Writer& w, const engine::Finding& f) {
 }  // namespace
 
 std::string RenderJson(const ScanReport& r) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+  std::string out;
+  out.reserve(EstimateSize(r));
+  StringOutput stream(out);
+  Writer w(stream);
   w.SetIndent(' ', 2);
   w.StartObject();
   Key(w, "apiVersion");
@@ -264,7 +306,6 @@ std::string RenderJson(const ScanReport& r) {
   }
   w.EndArray();
   w.EndObject();
-  std::string out(buffer.GetString(), buffer.GetSize());
   out.push_back('\n');
   return out;
 }
