@@ -9,7 +9,12 @@ namespace kspm::rules {
 void RegisterBuiltinRules(engine::RuleRegistry& registry);
 
 // One function per family (one source file each).
-void RegisterPodSecurityRules(engine::RuleRegistry& registry);
-void RegisterWorkloadRules(engine::RuleRegistry& registry);
+void RegisterPodSecurityRules(engine::RuleRegistry& registry);   // PSS-NNN
+void RegisterWorkloadRules(engine::RuleRegistry& registry);       // WL-NNN
+void RegisterSecretRules(engine::RuleRegistry& registry);         // SEC-NNN
+void RegisterRbacRules(engine::RuleRegistry& registry);           // RBAC-NNN
+void RegisterNetworkRules(engine::RuleRegistry& registry);        // NET-NNN
+void RegisterDeprecatedApiRules(engine::RuleRegistry& registry);  // API-NNN
+void RegisterClusterConfigRules(engine::RuleRegistry& registry);  // CFG-NNN
 
 }  // namespace kspm::rules
