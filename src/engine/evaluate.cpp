@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -21,6 +22,19 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
   for (size_t i = 0; i < rules.size(); ++i) rule_rank.emplace(rules[i], i);
   auto rank_of = [&](const Rule* r) { return rule_rank.at(r); };
 
+  // The per-resource rules that apply to each kind, in selection order. An
+  // input has a few dozen kinds and may have millions of (resource, rule)
+  // pairs: matching kinds once per kind, not once per pair, keeps the loop
+  // below to the checks themselves.
+  std::unordered_map<std::string_view, std::vector<const Rule*>> rules_by_kind;
+  for (const core::Resource& res : resources) {
+    auto [it, inserted] = rules_by_kind.try_emplace(res.kind);
+    if (!inserted) continue;
+    for (const Rule* rule : per_resource) {
+      if (rule->AppliesToKind(res.kind)) it->second.push_back(rule);
+    }
+  }
+
   // Blocks of resources, then inventory rules, each handled by one thread.
   constexpr size_t kBlock = 256;
   size_t resource_blocks = (resources.size() + kBlock - 1) / kBlock;
@@ -39,8 +53,7 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
       size_t end = std::min(resources.size(), (t + 1) * kBlock);
       for (size_t i = t * kBlock; i < end; ++i) {
         const core::Resource& res = resources[i];
-        for (const Rule* rule : per_resource) {
-          if (!rule->AppliesToKind(res.kind)) continue;
+        for (const Rule* rule : rules_by_kind.find(res.kind)->second) {
           Verdict v;
           rule->check(res, context, v);
           if (!v.applicable()) continue;
@@ -68,6 +81,7 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
   findings.reserve(total);
   for (auto& o : outputs) {
     for (Finding& f : o) findings.push_back(std::move(f));
+    std::vector<Finding>().swap(o);  // free as we go: one copy of the findings at a time
   }
   // Inventory findings interleave with per-resource ones: order them all.
   if (whole.empty()) return findings;

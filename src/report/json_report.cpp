@@ -10,15 +10,28 @@ namespace {
 // large scan runs to hundreds of megabytes: writing it in place, into a
 // string reserved up front, avoids the second full copy (and the regrowth
 // copies) that a StringBuffer copied into the returned string would cost.
+// Characters go through a small buffer, appended in blocks.
 class StringOutput {
  public:
   using Ch = char;
   explicit StringOutput(std::string& out) : out_(out) {}
-  void Put(char c) { out_.push_back(c); }
-  void Flush() {}
+  StringOutput(const StringOutput&) = delete;
+  StringOutput& operator=(const StringOutput&) = delete;
+  ~StringOutput() { Flush(); }
+
+  void Put(char c) {
+    if (used_ == sizeof buffer_) Flush();
+    buffer_[used_++] = c;
+  }
+  void Flush() {
+    out_.append(buffer_, used_);
+    used_ = 0;
+  }
 
  private:
   std::string& out_;
+  char buffer_[16 * 1024];
+  size_t used_ = 0;
 };
 
 using Writer = rapidjson::PrettyWriter<StringOutput>;
@@ -306,6 +319,7 @@ std::string RenderJson(const ScanReport& r) {
   }
   w.EndArray();
   w.EndObject();
+  stream.Flush();
   out.push_back('\n');
   return out;
 }
