@@ -6,10 +6,12 @@
 //                                      rule (engine::Evaluate), exceptions, scores, JSON
 //   scan_bench --mode rules PATH...    load once, then time each rule on its own
 //
-// One measurement per process, because peak RSS (getrusage ru_maxrss) is a
-// per-process high-water mark: the decode and full figures come from separate
-// runs. The last line is machine-readable ("RESULT key=value ...") for the script.
-// Benchmarks print figures; nothing here asserts a timing.
+// Each phase reports wall time, CPU time (user + sys, all threads: on a
+// shared machine CPU time moves less than wall time) and the resident set
+// size when it ends. One measurement per process, because peak RSS
+// (getrusage ru_maxrss) is a per-process high-water mark: the decode and full
+// figures come from separate runs. The last line is machine-readable
+// ("RESULT key=value ...") for scripts/bench.sh. Nothing here asserts a timing.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,7 +19,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -37,51 +38,18 @@ double Seconds(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-struct Usage {
-  double user_s = 0;
-  double sys_s = 0;
-  double peak_rss_mb = 0;
-};
-
-Usage GetUsage() {
+double CpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  Usage u;
-  u.user_s = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6;
-  u.sys_s = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6;
-  u.peak_rss_mb = static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
-  return u;
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(ru.ru_utime) + s(ru.ru_stime);
 }
 
-int PrintUsage(const char* argv0) {
-  std::fprintf(stderr,
-               "usage: %s [--mode decode|full|rules] [--threads N] PATH...\n"
-               "  decode  load and decode only (core::LoadManifests)\n"
-               "  full    load, evaluate every built-in rule, exceptions, scores, JSON report\n"
-               "  rules   load once, then time each rule on its own\n",
-               argv0);
-  return 2;
+double PeakRssMb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
 }
-
-// What one run measured.
-struct Figures {
-  size_t files = 0;
-  size_t bytes = 0;
-  size_t documents = 0;
-  size_t resources = 0;
-  size_t rules = 0;
-  size_t input_errors = 0;
-  double load_s = 0;
-  double evaluate_s = 0;
-  double exceptions_s = 0;
-  double score_s = 0;
-  double render_s = 0;
-  double rss_after_load_mb = 0;
-  size_t findings = 0;
-  size_t failed = 0;
-  size_t report_bytes = 0;
-  Clock::time_point done;  // before the inventory and findings are freed
-};
 
 // Resident set size now (not the peak), from /proc/self/statm.
 double CurrentRssMb() {
@@ -94,13 +62,52 @@ double CurrentRssMb() {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
+struct Phase {
+  const char* name;
+  double wall_s;
+  double cpu_s;
+  double rss_mb;  // at the end of the phase
+};
+
+// Marks the end of one phase after another.
+class Phases {
+ public:
+  Phases() : last_(Clock::now()), last_cpu_(CpuSeconds()) {}
+  void End(const char* name) {
+    Clock::time_point now = Clock::now();
+    double cpu = CpuSeconds();
+    phases_.push_back({name, Seconds(last_, now), cpu - last_cpu_, CurrentRssMb()});
+    last_ = now;
+    last_cpu_ = cpu;
+  }
+  const std::vector<Phase>& phases() const { return phases_; }
+
+ private:
+  Clock::time_point last_;
+  double last_cpu_;
+  std::vector<Phase> phases_;
+};
+
+// What one run measured.
+struct Figures {
+  size_t files = 0;
+  size_t bytes = 0;
+  size_t documents = 0;
+  size_t resources = 0;
+  size_t rules = 0;
+  size_t input_errors = 0;
+  size_t findings = 0;
+  size_t failed = 0;
+  size_t report_bytes = 0;
+};
+
 // The pipeline of `kspm scan -o json` (src/cli/scan_command.cpp) with every
 // built-in rule and no exceptions file. Everything it allocates is freed on
-// return, so the caller can time the teardown the CLI pays too.
-Figures Run(const std::string& mode, const std::vector<std::string>& paths, unsigned threads) {
+// return, so the caller times the teardown the CLI pays too.
+Figures Run(const std::string& mode, const std::vector<std::string>& paths, unsigned threads,
+            Phases& phases) {
   using namespace kspm;
   Figures fig;
-  Clock::time_point start = Clock::now();
   engine::RuleRegistry registry;
   rules::RegisterBuiltinRules(registry);
   Result<std::vector<const engine::Rule*>> selected = engine::SelectRules(registry, {});
@@ -114,9 +121,7 @@ Figures Run(const std::string& mode, const std::vector<std::string>& paths, unsi
   core::LoadOptions load_options;
   load_options.threads = threads;
   core::LoadResult loaded = core::LoadManifests(paths, *fs, load_options);
-  Clock::time_point loaded_at = Clock::now();
-  fig.load_s = Seconds(start, loaded_at);
-  fig.rss_after_load_mb = CurrentRssMb();
+  phases.End("load");
   fig.files = loaded.files;
   fig.bytes = loaded.bytes;
   fig.documents = loaded.documents;
@@ -151,41 +156,46 @@ Figures Run(const std::string& mode, const std::vector<std::string>& paths, unsi
       std::printf("%-10s %-40s %10.3f %10zu\n", t.rule->info.id.c_str(), t.rule->info.slug.c_str(),
                   t.seconds, t.findings);
     }
+    phases.End("rules");
   }
 
   if (mode == "full") {
-    Clock::time_point t0 = Clock::now();
     std::vector<engine::Finding> findings =
         engine::Evaluate(*selected, loaded.inventory, context, threads);
-    Clock::time_point t1 = Clock::now();
+    phases.End("evaluate");
     engine::ExceptionReport exception_report =
         engine::ApplyExceptions(engine::ExceptionSet{}, "2025-01-01", findings);
-    Clock::time_point t2 = Clock::now();
+    phases.End("exceptions");
     report::ScanReport rep;
     rep.tool_version = "bench";
     rep.inputs = paths;
     rep.rules = *selected;
     rep.findings = &findings;
     rep.scores = engine::ComputeScores(findings);
-    Clock::time_point t3 = Clock::now();
+    phases.End("scores");
     rep.diagnostics = std::move(loaded.diagnostics);
     rep.expired_exceptions = exception_report.expired;
     rep.resources = fig.resources;
     rep.files = loaded.files;
     rep.documents = loaded.documents;
     std::string json = report::RenderJson(rep);
-    Clock::time_point t4 = Clock::now();
-    fig.evaluate_s = Seconds(t0, t1);
-    fig.exceptions_s = Seconds(t1, t2);
-    fig.score_s = Seconds(t2, t3);
-    fig.render_s = Seconds(t3, t4);
+    phases.End("render");
     fig.findings = findings.size();
     for (const engine::Finding& f : findings)
       fig.failed += f.status == engine::FindingStatus::kFail;
     fig.report_bytes = json.size();
   }
-  fig.done = Clock::now();
   return fig;
+}
+
+int PrintUsage(const char* argv0) {
+  std::fprintf(stderr,
+               "usage: %s [--mode decode|full|rules] [--threads N] PATH...\n"
+               "  decode  load and decode only (core::LoadManifests)\n"
+               "  full    load, evaluate every built-in rule, exceptions, scores, JSON report\n"
+               "  rules   load once, then time each rule on its own\n",
+               argv0);
+  return 2;
 }
 
 }  // namespace
@@ -211,40 +221,41 @@ int main(int argc, char** argv) {
   }
 
   Clock::time_point start = Clock::now();
-  Figures fig = Run(mode, paths, threads);
-  Clock::time_point end = Clock::now();
-  Usage u = GetUsage();
+  double cpu_start = CpuSeconds();
+  Phases phases;
+  Figures fig = Run(mode, paths, threads, phases);
+  phases.End("teardown");
+  double wall = Seconds(start, Clock::now());
+  double cpu = CpuSeconds() - cpu_start;
+  double peak = PeakRssMb();
   if (mode == "rules") return 0;
 
-  double wall = Seconds(start, end);
-  double teardown_s = Seconds(fig.done, end);
   double mb = static_cast<double>(fig.bytes) / 1e6;
-  std::printf("mode            %s\n", mode.c_str());
-  std::printf("input           %zu files, %.1f MB, %zu documents, %zu resources\n", fig.files, mb,
+  std::printf("mode          %s\n", mode.c_str());
+  std::printf("input         %zu files, %.1f MB, %zu documents, %zu resources\n", fig.files, mb,
               fig.documents, fig.resources);
-  std::printf("rules           %zu\n", fig.rules);
-  std::printf("load            %.3f s (rss after load %.0f MB)\n", fig.load_s,
-              fig.rss_after_load_mb);
+  std::printf("rules         %zu\n", fig.rules);
   if (mode == "full") {
-    std::printf("evaluate        %.3f s (%zu findings, %zu failing)\n", fig.evaluate_s,
-                fig.findings, fig.failed);
-    std::printf("exceptions      %.3f s\n", fig.exceptions_s);
-    std::printf("scores          %.3f s\n", fig.score_s);
-    std::printf("render json     %.3f s (%.1f MB)\n", fig.render_s,
+    std::printf("findings      %zu (%zu failing), JSON report %.1f MB\n", fig.findings, fig.failed,
                 static_cast<double>(fig.report_bytes) / 1e6);
   }
-  std::printf("teardown        %.3f s\n", teardown_s);
-  std::printf("wall            %.3f s\n", wall);
-  std::printf("cpu             %.3f s user, %.3f s sys\n", u.user_s, u.sys_s);
-  std::printf("throughput      %.0f resources/s, %.1f MB/s\n", fig.resources / wall, mb / wall);
-  std::printf("peak rss        %.0f MB\n", u.peak_rss_mb);
+  std::printf("%-13s %9s %9s %12s\n", "phase", "wall s", "cpu s", "rss MB after");
+  for (const Phase& p : phases.phases()) {
+    std::printf("%-13s %9.3f %9.3f %12.0f\n", p.name, p.wall_s, p.cpu_s, p.rss_mb);
+  }
+  std::printf("%-13s %9.3f %9.3f\n", "total", wall, cpu);
+  std::printf("throughput    %.0f resources/s, %.1f MB/s\n", fig.resources / wall, mb / wall);
+  std::printf("peak rss      %.0f MB\n", peak);
+
   std::printf(
       "RESULT mode=%s resources=%zu bytes=%zu rules=%zu input_errors=%zu wall_s=%.3f "
-      "load_s=%.3f evaluate_s=%.3f score_s=%.3f render_s=%.3f teardown_s=%.3f user_s=%.3f "
-      "sys_s=%.3f rss_after_load_mb=%.0f peak_rss_mb=%.0f findings=%zu failed=%zu "
-      "report_bytes=%zu\n",
-      mode.c_str(), fig.resources, fig.bytes, fig.rules, fig.input_errors, wall, fig.load_s,
-      fig.evaluate_s, fig.score_s, fig.render_s, teardown_s, u.user_s, u.sys_s,
-      fig.rss_after_load_mb, u.peak_rss_mb, fig.findings, fig.failed, fig.report_bytes);
+      "cpu_s=%.3f peak_rss_mb=%.0f findings=%zu failed=%zu report_bytes=%zu",
+      mode.c_str(), fig.resources, fig.bytes, fig.rules, fig.input_errors, wall, cpu, peak,
+      fig.findings, fig.failed, fig.report_bytes);
+  for (const Phase& p : phases.phases()) {
+    std::printf(" %s_s=%.3f %s_cpu_s=%.3f %s_rss_mb=%.0f", p.name, p.wall_s, p.name, p.cpu_s,
+                p.name, p.rss_mb);
+  }
+  std::printf("\n");
   return fig.input_errors > 0 ? 1 : 0;
 }

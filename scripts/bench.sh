@@ -72,7 +72,7 @@ for ((i = 1; i <= runs; i++)); do
     /Maximum resident set size/ { rss = $2 / 1024 }
     /User time/ { user = $2 }
     /System time/ { sys = $2 }
-    END { printf "RESULT mode=cli wall_s=%.3f peak_rss_mb=%.0f user_s=%.2f sys_s=%.2f\n", s, rss, user, sys }
+    END { printf "RESULT mode=cli wall_s=%.3f cpu_s=%.2f peak_rss_mb=%.0f\n", s, user + sys, rss }
   ' "$timing" >>"$results"
   rm -f "$timing"
 done
@@ -96,9 +96,9 @@ echo
 echo "kspm scan throughput: $count resources, $mb MB of YAML in $(find "$data" -type f | wc -l) files ($data)"
 echo "machine: $cpu, $(nproc) cores, $ram RAM; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rules: $(best full rules) ($("$kspm" rules list | awk 'NR > 1 && $1 ~ /-[0-9]+$/ { printf "%s%s", sep, $1; sep = " " }'))"
-echo "runs: $runs of each; wall: best / median; throughput from the best wall"
+echo "runs: $runs of each; wall: best / median; cpu (user + sys): median; throughput from the best wall; peak RSS: lowest - highest"
 echo
-printf '%-28s %16s %14s %10s %18s\n' "" "wall (s)" "resources/s" "MB/s" "peak RSS (MB)"
+printf '%-28s %16s %8s %12s %8s %16s\n' "" "wall s" "cpu s" "resources/s" "MB/s" "peak RSS MB"
 for mode in decode full cli; do
   case $mode in
     decode) label="decode only (scan_bench)" ;;
@@ -106,12 +106,16 @@ for mode in decode full cli; do
     cli) label="kspm scan -o json (CLI)" ;;
   esac
   wall_best=$(best "$mode" wall_s)
-  printf '%-28s %16s %14.0f %10.1f %18s\n' "$label" "$wall_best / $(median "$mode" wall_s)" \
+  printf '%-28s %16s %8s %12.0f %8.1f %16s\n' "$label" "$wall_best / $(median "$mode" wall_s)" \
+    "$(median "$mode" cpu_s)" \
     "$(awk -v n="$count" -v w="$wall_best" 'BEGIN { print n / w }')" \
     "$(awk -v b="$bytes" -v w="$wall_best" 'BEGIN { print b / 1e6 / w }')" \
     "$(best "$mode" peak_rss_mb) - $(worst "$mode" peak_rss_mb)"
 done
 echo
-echo "full scan phases (median s): load $(median full load_s), evaluate $(median full evaluate_s)," \
-  "scores $(median full score_s), render $(median full render_s), teardown $(median full teardown_s)"
+echo "full scan, median per phase (wall s / cpu s / rss MB at its end):"
+for phase in load evaluate exceptions scores render teardown; do
+  printf '  %-11s %7s / %7s / %6s\n' "$phase" "$(median full "${phase}_s")" \
+    "$(median full "${phase}_cpu_s")" "$(median full "${phase}_rss_mb")"
+done
 echo "findings: $(best full findings) ($(best full failed) failing); JSON report $(awk -v b="$(best full report_bytes)" 'BEGIN { printf "%.1f MB", b / 1e6 }')"
