@@ -87,7 +87,7 @@ check "stdin" 1 $? 'grep -q "\"file\": \"<stdin>\"" "$work/out"'
 "$kspm" scan -o json --output "$work/report.json" "$work/priv.yaml" >"$work/out" 2>"$work/err"
 check "--output writes the file, not stdout" 1 $? '[ ! -s "$work/out" ]' 'grep -q ScanReport "$work/report.json"'
 
-"$kspm" scan --min-score 99 -o json "$work/priv.yaml" --skip-rule PSS-002 >"$work/out" 2>"$work/err"
+"$kspm" scan --min-score 99 -o json "$work/priv.yaml" --framework pss-baseline --skip-rule PSS-002 >"$work/out" 2>"$work/err"
 check "min-score met when nothing fails" 0 $?
 
 mkdir -p "$work/empty"
