@@ -10,6 +10,7 @@
 #include "core/source.h"
 #include "engine/evaluate.h"
 #include "engine/exceptions.h"
+#include "engine/frameworks.h"
 #include "engine/registry.h"
 #include "engine/score.h"
 #include "report/report.h"
@@ -150,6 +151,7 @@ int RunScan(const ScanFlags& flags) {
   rep.documents = loaded.documents;
   rep.fail_on = fail_on;
   rep.include_passed = flags.include_passed;
+  rep.coverage = engine::ComputeCoverage(registry, findings, selection.frameworks);
 
   // Diagnostics go to stderr: errors always, warnings and notes unless -q.
   for (const core::Diagnostic& d : rep.diagnostics) {

@@ -286,6 +286,51 @@ std::string RenderJson(const ScanReport& r) {
   w.EndObject();
   w.EndObject();
 
+  Key(w, "frameworks");
+  w.StartArray();
+  for (const engine::FrameworkCoverage& c : r.coverage) {
+    w.StartObject();
+    Key(w, "name");
+    Str(w, c.name);
+    Key(w, "title");
+    Str(w, c.title);
+    Key(w, "controls");
+    w.Uint64(c.total);
+    Key(w, "automated");
+    w.Uint64(c.automated);
+    Key(w, "evaluated");
+    w.Uint64(c.evaluated);
+    Key(w, "notAutomated");
+    w.Uint64(c.not_automated);
+    Key(w, "coverage");
+    Str(w, c.Line());
+    Key(w, "controlStatus");
+    w.StartArray();
+    for (const engine::ControlStatus& cs : c.controls) {
+      w.StartObject();
+      Key(w, "id");
+      Str(w, cs.control->id);
+      Key(w, "title");
+      Str(w, cs.control->title);
+      Key(w, "state");
+      Str(w, engine::ControlStateName(cs.state));
+      Key(w, "assessment");
+      Str(w, cs.control->assessment);
+      Key(w, "passed");
+      w.Uint64(cs.passed);
+      Key(w, "failed");
+      w.Uint64(cs.failed);
+      Key(w, "rules");
+      w.StartArray();
+      for (const engine::Rule* rule : cs.rules) Str(w, rule->info.id);
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+
   Key(w, "findings");
   w.StartArray();
   for (const engine::Finding& f : *r.findings) {

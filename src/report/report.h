@@ -11,6 +11,7 @@
 #include "core/decode.h"
 #include "core/inventory.h"
 #include "engine/exceptions.h"
+#include "engine/frameworks.h"
 #include "engine/rule.h"
 #include "engine/score.h"
 
@@ -31,6 +32,8 @@ struct ScanReport {
   size_t documents = 0;
   engine::Severity fail_on = engine::Severity::kHigh;
   bool include_passed = false;  // list passing findings too
+  // Control coverage of the selected frameworks (all of them when none selected).
+  std::vector<engine::FrameworkCoverage> coverage;
 };
 
 // Counts of failing (non-excepted) findings per severity, and the rest.

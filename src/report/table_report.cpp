@@ -362,6 +362,11 @@ std::string RenderTable(const ScanReport& r, bool color) {
   ScoreTable(p, "namespace", r.scores.by_namespace, true);
   p.Field(2, "Score formula:", 15, engine::kScoreFormula, Style::kDim);
   p.Line();
+  if (!r.coverage.empty()) {
+    p.Line("  Coverage");
+    for (const engine::FrameworkCoverage& c : r.coverage) p.Field(4, "", 0, c.Line(), Style::kDim);
+    p.Line();
+  }
 
   size_t over = CountAtOrAbove(r, r.fail_on);
   std::string threshold = "--fail-on " + std::string(engine::SeverityName(r.fail_on));
