@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test bench format clean
+.PHONY: all deps build demo test bench docs format clean
 
 all: build
 
@@ -27,6 +27,9 @@ test: build
 
 bench: build
 	@bash scripts/bench.sh $(BUILD)
+
+docs: build
+	@$(BUILD)/kspm rules list -o markdown > docs/rules.md
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.h')
