@@ -74,7 +74,7 @@ std::vector<PssRuleSpec> Specs() {
        "Remove from securityContext.capabilities.add every capability that is not one of "
        "AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, "
        "SETGID, SETPCAP, SETUID, SYS_CHROOT.",
-       {"cis:5.2.8", "cis:5.2.9", "nsa:insecure-capabilities", "mitre:T1611"},
+       {"cis:5.2.9", "nsa:privileged-containers", "mitre:T1611"},
        {{"polaris", "dangerousCapabilities"},
         {"polaris", "insecureCapabilities"},
         {"kubescape", "C-0046"},
@@ -91,7 +91,7 @@ std::vector<PssRuleSpec> Specs() {
        "Replace hostPath volumes with emptyDir, configMap, secret, projected or "
        "persistentVolumeClaim volumes; node agents that truly need host files belong in a "
        "namespace with a privileged policy.",
-       {"cis:5.2.12", "nsa:host-path-mounts", "mitre:T1611"},
+       {"cis:5.2.11", "mitre:T1611"},
        {{"polaris", "hostPathSet"}, {"kubescape", "C-0048"}, {"trivy", "KSV023"}}},
       {"PSS-005",
        "host-ports",
@@ -102,7 +102,7 @@ std::vector<PssRuleSpec> Specs() {
        "network policies and Services, and ties the pod to nodes where the port is free.",
        "Remove ports[*].hostPort (or set it to 0) and expose the workload through a Service. "
        "With hostNetwork=true every containerPort is also a host port.",
-       {"cis:5.2.13", "nsa:host-ports"},
+       {"cis:5.2.12"},
        {{"polaris", "hostPortSet"}, {"kubescape", "C-0044"}, {"trivy", "KSV024"}}},
       {"PSS-006",
        "apparmor-profile",
@@ -115,7 +115,7 @@ std::vector<PssRuleSpec> Specs() {
        "Use appArmorProfile.type RuntimeDefault or Localhost in the pod and container "
        "securityContext, and remove container.apparmor.security.beta.kubernetes.io annotations "
        "whose value is not runtime/default or localhost/<profile>.",
-       {"nsa:linux-hardening", "mitre:T1611"},
+       {"nsa:container-hardening", "mitre:T1611"},
        {{"kubescape", "C-0055"}, {"trivy", "KSV002"}}},
       {"PSS-007",
        "selinux-options",
@@ -127,7 +127,7 @@ std::vector<PssRuleSpec> Specs() {
        "Remove seLinuxOptions.user and seLinuxOptions.role, and use only the types container_t, "
        "container_init_t, container_kvm_t or (from Kubernetes 1.31) container_engine_t. "
        "seLinuxOptions.level may be set.",
-       {"nsa:linux-hardening", "mitre:T1611"},
+       {"nsa:container-hardening", "mitre:T1611"},
        {{"kubescape", "C-0055"}, {"trivy", "KSV025"}}},
       {"PSS-008",
        "unmasked-proc-mount",
@@ -139,7 +139,7 @@ std::vector<PssRuleSpec> Specs() {
        "information and widens the kernel attack surface.",
        "Remove securityContext.procMount or set it to Default. From Kubernetes 1.35 the baseline "
        "level allows Unmasked only for pods with hostUsers: false.",
-       {"nsa:linux-hardening", "mitre:T1611"},
+       {"nsa:container-hardening", "mitre:T1611"},
        {{"trivy", "KSV027"}}},
       {"PSS-009",
        "seccomp-unconfined",
@@ -152,7 +152,7 @@ std::vector<PssRuleSpec> Specs() {
        "Set securityContext.seccompProfile.type to RuntimeDefault or Localhost (or leave it "
        "unset); before Kubernetes 1.19 use the seccomp annotations with runtime/default, "
        "docker/default or localhost/<profile>.",
-       {"nsa:linux-hardening", "mitre:T1611"},
+       {"nsa:container-hardening", "mitre:T1611"},
        {{"trivy", "KSV104"}, {"kubescape", "C-0055"}}},
       {"PSS-010",
        "unsafe-sysctls",
@@ -166,7 +166,7 @@ std::vector<PssRuleSpec> Specs() {
        "net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, "
        "net.ipv4.ip_unprivileged_port_start, and the later additions listed in the Pod Security "
        "Standards).",
-       {"nsa:linux-hardening"},
+       {},
        {{"trivy", "KSV026"}}},
       {"PSS-011",
        "windows-host-process",
@@ -177,7 +177,7 @@ std::vector<PssRuleSpec> Specs() {
        "to the node's filesystem, network and credentials: full control of the Windows node.",
        "Remove securityContext.windowsOptions.hostProcess (or set it to false) at pod and "
        "container level.",
-       {"cis:5.2.11", "nsa:privileged-containers", "mitre:T1611"},
+       {"cis:5.2.10", "nsa:privileged-containers", "mitre:T1611"},
        {{"trivy", "KSV103"}}},
       {"PSS-012",
        "host-probes-lifecycle",
@@ -202,7 +202,7 @@ std::vector<PssRuleSpec> Specs() {
        "node or network storage directly.",
        "Use one of the allowed volume types; for network or cloud storage, go through a "
        "PersistentVolumeClaim.",
-       {"nsa:host-path-mounts"},
+       {},
        {{"trivy", "KSV028"}}},
       {"PSS-014",
        "privilege-escalation",
@@ -247,7 +247,7 @@ std::vector<PssRuleSpec> Specs() {
        "one, most runtimes allow every system call.",
        "Set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost with a "
        "profile) at pod level, or on every container.",
-       {"cis:5.7.2", "nsa:linux-hardening", "mitre:T1611"},
+       {"cis:5.6.2", "nsa:container-hardening", "mitre:T1611"},
        {{"kubescape", "C-0210"}, {"trivy", "KSV030"}, {"kube-score", "container-seccomp-profile"}}},
       {"PSS-018",
        "capabilities-not-dropped",
@@ -259,7 +259,7 @@ std::vector<PssRuleSpec> Specs() {
        "NET_BIND_SERVICE.",
        "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add back only "
        "NET_BIND_SERVICE if the workload binds ports below 1024.",
-       {"cis:5.2.8", "cis:5.2.9", "cis:5.2.10", "nsa:linux-hardening", "mitre:T1611"},
+       {"cis:5.2.8", "cis:5.2.9", "nsa:container-hardening", "mitre:T1611"},
        {{"trivy", "KSV003"}, {"trivy", "KSV106"}, {"kubescape", "C-0055"}}},
       {"PSS-019",
        "proc-mount-restricted",
@@ -269,7 +269,7 @@ std::vector<PssRuleSpec> Specs() {
        "The restricted level keeps forbidding an Unmasked procMount even in a user namespace "
        "(hostUsers: false), where the baseline level allows it from Kubernetes 1.35.",
        "Remove securityContext.procMount or set it to Default.",
-       {"nsa:linux-hardening", "mitre:T1611"},
+       {"nsa:container-hardening", "mitre:T1611"},
        {{"trivy", "KSV027"}}},
   };
 }
