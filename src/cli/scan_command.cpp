@@ -151,7 +151,12 @@ int RunScan(const ScanFlags& flags) {
   rep.documents = loaded.documents;
   rep.fail_on = fail_on;
   rep.include_passed = flags.include_passed;
-  rep.coverage = engine::ComputeCoverage(registry, findings, selection.frameworks);
+  // Coverage answers "how much of this framework did the scan assess": it is given for the
+  // frameworks asked for, or for all of them in a full scan, but not for a scan narrowed to
+  // hand-picked rules, which is no framework assessment.
+  if (!selection.frameworks.empty() || selection.rules.empty()) {
+    rep.coverage = engine::ComputeCoverage(registry, findings, selection.frameworks);
+  }
 
   // Diagnostics go to stderr: errors always, warnings and notes unless -q.
   for (const core::Diagnostic& d : rep.diagnostics) {
