@@ -11,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
   time  # GNU /usr/bin/time: peak RSS in scripts/bench.sh
+  # Kubernetes' own YAML reader (../shared/tools/k8s-yaml-oracle, built by the
+  # decoder's differential test) and valgrind for the decoder robustness test.
+  golang-go golang-k8s-sigs-yaml-dev valgrind
 )
 
 missing=()
