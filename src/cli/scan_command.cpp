@@ -97,17 +97,27 @@ int RunScan(const ScanFlags& flags) {
 
   auto fs = core::MakeLocalFileSystem();
   engine::ExceptionSet exceptions;
-  std::string exceptions_file = flags.exceptions;
-  if (exceptions_file.empty() && fs->Exists(".kspm.yaml") && !fs->IsDirectory(".kspm.yaml")) {
-    exceptions_file = ".kspm.yaml";
+  // --exceptions FILE, else ./.kspm.yaml, else the .kspm.yaml at the top of each scanned
+  // folder (as a repository keeps its accepted risks next to its manifests).
+  std::vector<std::string> exception_files;
+  if (!flags.exceptions.empty()) {
+    exception_files.push_back(flags.exceptions);
+  } else if (fs->Exists(".kspm.yaml") && !fs->IsDirectory(".kspm.yaml")) {
+    exception_files.push_back(".kspm.yaml");
+  } else {
+    for (const std::string& path : flags.paths) {
+      if (path == "-" || !fs->IsDirectory(path)) continue;
+      std::string candidate = path + (path.ends_with("/") ? "" : "/") + ".kspm.yaml";
+      if (fs->Exists(candidate) && !fs->IsDirectory(candidate))
+        exception_files.push_back(candidate);
+    }
   }
-  if (!exceptions_file.empty()) {
-    Result<std::string> content = fs->ReadFile(exceptions_file);
+  for (const std::string& file : exception_files) {
+    Result<std::string> content = fs->ReadFile(file);
     if (!content.ok()) return Fail(content.status().message());
-    Result<engine::ExceptionSet> parsed =
-        engine::ParseExceptions(exceptions_file, *content, registry);
+    Result<engine::ExceptionSet> parsed = engine::ParseExceptions(file, *content, registry);
     if (!parsed.ok()) return Fail(parsed.status().message());
-    exceptions = std::move(parsed).value();
+    for (engine::ExceptionEntry& e : parsed->entries) exceptions.entries.push_back(std::move(e));
   }
 
   core::LoadOptions load_options;
@@ -228,7 +238,9 @@ void AddScanCommand(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--fail-on", flags->fail_on,
                   "Exit 1 on failing findings at or above: critical|high|medium|low|info");
   cmd->add_option("--min-score", flags->min_score, "Exit 1 when the score is under N");
-  cmd->add_option("--exceptions", flags->exceptions, "Exceptions file (default ./.kspm.yaml)");
+  cmd->add_option(
+      "--exceptions", flags->exceptions,
+      "Exceptions file (default: ./.kspm.yaml, else .kspm.yaml in each scanned folder)");
   cmd->add_option("--k8s-version", flags->k8s_version,
                   "Target Kubernetes version, 1.0 to 1." + std::to_string(kNewestK8sMinor));
   cmd->add_flag("-q,--quiet", flags->quiet, "Only errors on stderr");

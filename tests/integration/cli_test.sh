@@ -2,7 +2,7 @@
 # The command-line contract: exit codes, error messages, inputs and outputs.
 # Usage: cli_test.sh KSPM_BINARY SOURCE_DIR
 set -u
-kspm=$1
+kspm=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
@@ -108,6 +108,16 @@ check "rules show by slug" 0 $? 'grep -q "PSS-002" "$work/out"'
 
 "$kspm" rules list -o json >"$work/out" 2>"$work/err"
 check "rules list json" 0 $? 'python3 -c "import json,sys; assert len(json.load(open(sys.argv[1])))>0" "$work/out"'
+
+mkdir -p "$work/repo"
+cp "$work/priv.yaml" "$work/repo/"
+printf 'exceptions:\n  - {rule: privileged-container, resource: {name: priv}, reason: folder exception}\n' >"$work/repo/.kspm.yaml"
+(cd "$work" && "$kspm" scan -o json --rule PSS-002 repo >"$work/out" 2>"$work/err")
+check "a scanned folder's .kspm.yaml applies" 0 $? 'grep -q "folder exception" "$work/out"'
+
+printf 'exceptions:\n  - {rule: NOPE-1, reason: r}\n' >"$work/bad-exceptions.yaml"
+"$kspm" scan --exceptions "$work/bad-exceptions.yaml" "$work/priv.yaml" >"$work/out" 2>"$work/err"
+check "bad exceptions file names file:line:column" 2 $? 'grep -q "bad-exceptions.yaml:2:12: unknown rule" "$work/err"'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
