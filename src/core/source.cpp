@@ -116,7 +116,7 @@ LoadResult DecodeSources(std::vector<std::pair<std::string, std::string>> source
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t t = next.fetch_add(1); t < tasks.size(); t = next.fetch_add(1)) {
-      const Task& task = tasks[t];
+      Task& task = tasks[t];
       TaskOutput& out = outputs[t];
       if (task.json) {
         DecodedSource d =
@@ -134,6 +134,9 @@ LoadResult DecodeSources(std::vector<std::pair<std::string, std::string>> source
           out.documents.push_back(std::move(doc));
         }
       }
+      // A chunk may hold its own copy of its text (normalised line ends):
+      // release it now rather than when every task is done.
+      decltype(task.chunk.text)().swap(task.chunk.text);
       if (pending[task.source].fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::string().swap(sources[task.source].second);
       }
