@@ -18,31 +18,48 @@
 //     aliasing": more than 99% of the first 400,000 decoded nodes coming
 //     from aliases, shrinking to 10% at 4,000,000) and by DecodeLimits.
 //
-// Where libyaml 0.2.5 and go-yaml v2.4 scan differently, we follow go-yaml:
+// Where libyaml 0.2.5 and go-yaml v2.4 scan differently, we follow go-yaml
+// (found by reading both scanners and by differential fuzzing against the
+// oracle in tests/integration/yaml_oracle_test.sh):
 //   D1 In a flow collection go-yaml ends a plain scalar at '?', and the '?'
 //      that follows always makes a parse error; libyaml keeps "a?b" whole.
 //      A flow plain scalar containing '?' is therefore an error.
 //   D2 In a flow collection libyaml rejects a plain scalar with ':' followed
 //      by one of ",?[]{}" ("found unexpected ':'"); go-yaml keeps the ':' in
-//      the scalar (`[a:]` is ["a:"]). We re-read with that ':' replaced by
-//      a private-use character and put the ':' back in the value.
-//   D3 A tag followed by ',' in a flow collection ends there for libyaml;
-//      go-yaml reads ',' (and '[', ']') as part of the tag, then wants a
-//      space. Such a tag is an error for kspm (go-yaml reads `[!a,b c]` as
-//      one item tagged "!a,b"; libyaml as two).
+//      the scalar (`[a:]` is ["a:"]). We read again with that ':' replaced
+//      by a private-use character and put the ':' back in the value.
+//   D3 A shorthand tag's suffix may hold ',', '[' and ']' for go-yaml, not
+//      for libyaml (`[!a,b c]` is ["c"] tagged "!a,b" for go-yaml). We read
+//      again with those characters of the tag replaced by '~': unknown tags
+//      stay unknown, and only known tags change how a value reads.
 //   D4 "\'" in a double-quoted scalar is an apostrophe for go-yaml and an
-//      error for libyaml: re-read with a stand-in escape, then restore.
+//      error for libyaml: read again with a stand-in escape, then restore.
 //   D5 "\/" in a double-quoted scalar is an error for go-yaml and a slash for
 //      libyaml: an error.
 //   D6 go-yaml accepts only `%YAML 1.1` and at most two digits per number.
 //   D7 libyaml checks every input byte of the document up to 16 KiB ahead,
 //      go-yaml 512 bytes ahead, so bad bytes after a `...` end marker may
 //      or may not fail it: kspm checks the whole document (stricter).
-// Deliberate, safe-side differences (kspm refuses, Kubernetes would read):
-// nesting deeper than DecodeLimits::max_depth (1000; go-yaml allows 10000),
-// more than max_expanded_nodes nodes after alias expansion, a scalar larger
-// than max_scalar_bytes, and the D3 and D7 cases above. Integers above
-// INT64_MAX (Go's uint64) are held as the nearest double.
+//   D8 go-yaml loses the implicit key an empty flow collection starts, so
+//      `[]: v` or `{}: v` at the start of a document reads as [] or {} and
+//      the rest is ignored; and, after a document's root node, it stops
+//      scanning ahead at such a collection (see GoYamlStopsBefore).
+// What still differs, on purpose or as a known limit:
+//   - kspm refuses (Kubernetes would read): nesting deeper than
+//     DecodeLimits::max_depth (1000; go-yaml allows 10000), more than
+//     max_expanded_nodes nodes after alias expansion, a scalar larger than
+//     max_scalar_bytes, keys Kubernetes would resolve at random, bad bytes
+//     after `...` (D7), more than kMaxRereads D2-D4 fixes in one document,
+//     and a document that is an empty flow collection followed on its line
+//     by text only libyaml's look-ahead reaches (Kubernetes reads [] or {},
+//     not an object either);
+//   - kspm reads (Kubernetes would refuse): a document whose root node is
+//     followed, on the line the scanner reads ahead, by text that only
+//     go-yaml's scanner rejects (the D1/D5 differences there);
+//   - integers above INT64_MAX (Go's uint64) are held as the nearest double;
+//   - the "excessive aliasing" rule counts the items of a merge sequence in
+//     document order (go-yaml goes last to first), which can only matter
+//     for a document right at the 99% threshold.
 #include <yaml.h>
 
 #include <algorithm>
@@ -61,7 +78,7 @@
 namespace kspm::core {
 namespace {
 
-constexpr size_t kMaxRereads = 64;  // D2/D4 fixes per document
+constexpr size_t kMaxRereads = 64;  // D2, D3 and D4 fixes per document
 
 // Byte offsets of libyaml marks. libyaml counts lines at "\r\n", "\r", "\n",
 // NEL, LS and PS, and columns in characters; a leading byte-order mark is

@@ -71,7 +71,8 @@ TEST(DecodeEdge, Yaml11Numbers) {
   EXPECT_EQ(Json("[0777, 0o17, 0x1F, 0b101, -0b101, 1_000, 0x_1F, +12, -0, 007]"),
             "[511,15,31,5,-5,1000,31,12,0,7]");
   // 08 and 09 are not octal: they read as floats, like 1e3 and .5.
-  const Node& r = Root(Yaml("[08, 09.5, 1e3, .5, -.5, 1.5e-3]"));
+  DecodedSource floats = Yaml("[08, 09.5, 1e3, .5, -.5, 1.5e-3]");
+  const Node& r = Root(floats);
   ASSERT_EQ(r.size(), 6u);
   EXPECT_EQ(r.items()[0].type(), NodeType::kFloat);
   EXPECT_EQ(r.items()[0].GetNumber(), 8.0);
@@ -85,7 +86,8 @@ TEST(DecodeEdge, Yaml11Numbers) {
             R"(["1:20","1.2.3","0x","1e","._5","0x1p3",1])");
   EXPECT_EQ(Json("a: 1,000\n"), R"({"a":"1,000"})");
   // int64 range; beyond it Go keeps a uint64 (here the nearest double) or a float.
-  const Node& big = Root(Yaml("[9223372036854775807, -9223372036854775808, 18446744073709551615]"));
+  DecodedSource ints = Yaml("[9223372036854775807, -9223372036854775808, 18446744073709551615]");
+  const Node& big = Root(ints);
   EXPECT_EQ(big.items()[0].GetInt(), INT64_MAX);
   EXPECT_EQ(big.items()[1].GetInt(), INT64_MIN);
   EXPECT_EQ(big.items()[2].type(), NodeType::kFloat);
