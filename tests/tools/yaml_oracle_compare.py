@@ -13,11 +13,17 @@ Modes:
                    splits (non-empty documents compared in order)
   cases  DIR...    same files, but split as the oracle splits, so that every
                    document index lines up (for hand-written edge cases)
+  json   SEED N DIR...  JSON streams (random, and mutations of the .json files
+                   under DIR) read by kspm and by Go's encoding/json as
+                   kubectl reads them (ORACLE is tests/tools/json_oracle)
   generate SEED N DIR OUT  only write the fuzz inputs into OUT
-  fuzz   SEED N DIR...  N deterministic mutations of YAML files under DIR
+  fuzz   SEED N DIR...  N deterministic cases: mutations of YAML files under DIR
                    (scalars flipped, indentation changed, special characters
                    and YAML constructs inserted, lines duplicated or dropped),
-                   plus small random documents; split as the oracle splits.
+                   random flow/block documents, structured documents with
+                   anchors, merges, tags and block scalars, and token soups;
+                   plus every special scalar in every position. Split as the
+                   oracle splits.
 
 Known, deliberate differences (yaml_decoder.cpp lists them) are counted, not
 failed: kspm refuses a document that Kubernetes would read only where kspm's
@@ -326,6 +332,69 @@ def scalar_sweep():
     return docs
 
 
+WORDS = ["a", "b", "yes", "No", "on", "0x1F", "017", "1e3", ".5", "~", "null", "-1", "+1",
+         "2001-01-01", "a b", "a:b", "a#b", "\u00e9", "x-y", "1_0", "0o7", "<<", "''", '"q"', "'s'",
+         '"\\t"', '"\\u00e9"', '"a\\\n  b"', "'multi\n  line'"]
+
+
+def structured(rng):
+    # A block document with anchors, aliases, merges, tags, block scalars,
+    # explicit keys and comments, mostly valid.
+    anchors = []
+
+    def scalar(ind):
+        c = rng.random()
+        if c < 0.1 and anchors:
+            return "*" + rng.choice(anchors)
+        if c < 0.2:
+            head = rng.choice(["|", "|-", "|+", ">", ">-", ">+", "|2", ">1-"])
+            body = "".join(" " * (ind + 2 + (rng.random() < 0.2)) +
+                           rng.choice(["line", "  indented", "", "x: y", "# not a comment"]) + "\n"
+                           for _ in range(rng.randint(1, 4)))
+            return head + (" # c" if rng.random() < 0.2 else "") + "\n" + body.rstrip("\n")
+        w = rng.choice(WORDS)
+        if rng.random() < 0.1:
+            w = rng.choice(["!!str ", "!!int ", "!!float ", "!!bool ", "!!null ", "!t ", "! "]) + w
+        if rng.random() < 0.1:
+            anchors.append("a%d" % len(anchors))
+            w = "&" + anchors[-1] + " " + w
+        return w
+
+    def node(ind, depth):
+        c = rng.random()
+        if depth > 4 or c < 0.4:
+            return " " + scalar(ind)
+        if c < 0.55:
+            return " [" + ", ".join(scalar(ind).replace("\n", " ") for _ in range(rng.randint(0, 3))) + "]"
+        if c < 0.65:
+            return " {" + ", ".join("%s: %s" % (rng.choice(["k", "j", "yes", "1", "'q'"]),
+                                                scalar(ind).replace("\n", " "))
+                                    for _ in range(rng.randint(0, 3))) + "}"
+        out = ""
+        if rng.random() < 0.15:
+            anchors.append("a%d" % len(anchors))
+            out = " &" + anchors[-1]
+        if c < 0.8:
+            for _ in range(rng.randint(1, 3)):
+                out += "\n" + " " * ind + "-" + node(ind + 2, depth + 1)
+            return out
+        for _ in range(rng.randint(1, 4)):
+            k = rng.choice(["k%d" % rng.randint(0, 5), "yes", "1", "'q'", "? x", "<<", '"d"'])
+            if k == "<<" and anchors and rng.random() < 0.7:
+                v = " *" + rng.choice(anchors)
+            else:
+                v = node(ind + 2, depth + 1)
+            if k.startswith("?"):
+                out += "\n" + " " * ind + k + "\n" + " " * ind + ":" + v
+            else:
+                out += "\n" + " " * ind + k + ":" + v
+            if rng.random() < 0.1:
+                out += "  # comment"
+        return out
+
+    return node(0, 0).lstrip(" ").lstrip("\n") + "\n"
+
+
 def fuzz_cases(seed, count, sources, outdir):
     rng = random.Random(seed)
     texts = []
@@ -343,8 +412,10 @@ def fuzz_cases(seed, count, sources, outdir):
     for n in range(count + len(sweep)):
         if n >= count:
             text = sweep[n - count] + "\n"
-        elif n % 5 == 4 or not texts:
+        elif n % 10 == 4 or not texts:
             text = random_node(rng, 0, rng.random() < 0.2).lstrip("\n") + "\n"
+        elif n % 10 == 9:
+            text = structured(rng)
         elif n % 5 == 3:
             text = soup(rng)
         else:
@@ -354,6 +425,112 @@ def fuzz_cases(seed, count, sources, outdir):
             f.write(text)
         files.append(path)
     return files
+
+
+JSON_ATOMS = ['1', '-0', '0.5', '1e3', '1E-2', '-1.5e+10', '12345678901234567890',
+              '9223372036854775807', '9223372036854775808', 'true', 'false', 'null', '"s"',
+              '"\\u00e9"', '"\\ud83d\\ude00"', '"\\ud800"', '"\\ud800\\u0041"', '"\\udc00"', '"\\/"',
+              '"\\b\\f\\n\\r\\t"', '"\u00e9"', '"\\u0000"', '01', '1.', '.5', '+1', '-', '"\t"',
+              'tru', 'nul', '1e400', '"a\\x"', '[]', '{}', '"\\uZZZZ"', '-0.0e-0']
+
+
+def json_cases(seed, count, sources, outdir):
+    rng = random.Random(seed)
+    bad_bytes = [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\x1f"]
+
+    def value(depth):
+        c = rng.random()
+        if depth > 3 or c < 0.5:
+            return rng.choice(JSON_ATOMS)
+        if c < 0.75:
+            return "[" + ",".join(value(depth + 1) for _ in range(rng.randint(0, 3))) + "]"
+        keys = ['"a"', '"b"', '"a"', '"\u00e9"', '"\\u0061"', '""', 'a']
+        return "{" + ",".join(rng.choice(keys) + ":" + value(depth + 1)
+                              for _ in range(rng.randint(0, 3))) + "}"
+
+    texts = []
+    for path in sources:
+        with open(path, "rb") as f:
+            texts.append(f.read())
+    files = []
+    for n in range(count):
+        if texts and n % 3 == 2:
+            data = bytearray(rng.choice(texts))
+            for _ in range(rng.randint(1, 3)):
+                p = rng.randrange(len(data) + 1)
+                data[p:p] = rng.choice([b",", b":", b"[", b"]", b"{", b"}", b'"', b" ", b"\\",
+                                        b"1", b"\n"] + bad_bytes)
+            data = bytes(data)
+        else:
+            docs = ["{" + ",".join(rng.choice(['"k"', '"m"', '"n"']) + ":" + value(1)
+                                   for _ in range(rng.randint(0, 3))) + "}"
+                    for _ in range(rng.randint(1, 3))]
+            data = rng.choice(["", " ", "\n", "\n\n", "\t", "\r\n"]).join(docs).encode()
+            if rng.random() < 0.2:
+                p = rng.randrange(len(data) + 1)
+                data = data[:p] + rng.choice([b",", b":", b"]", b"}", b'"', b"x", b"\\"] + bad_bytes) + data[p:]
+        path = os.path.join(outdir, "json%05d.json" % n)
+        with open(path, "wb") as f:
+            f.write(data)
+        files.append(path)
+    return files
+
+
+def has_duplicate_keys(path):
+    # Whether any object of the JSON stream repeats a key (Python's reader).
+    found = []
+
+    def hook(pairs):
+        keys = [k for k, _ in pairs]
+        if len(keys) != len(set(keys)):
+            found.append(True)
+        return dict(pairs)
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        decoder = json.JSONDecoder(object_pairs_hook=hook)
+        i = 0
+        while i < len(text):
+            while i < len(text) and text[i] in " \t\r\n":
+                i += 1
+            if i == len(text):
+                break
+            _, i = decoder.raw_decode(text, i)
+    except ValueError:
+        pass
+    return bool(found)
+
+
+def compare_json(report, files, dump, oracle):
+    ours_all = run_batched([dump], files)
+    theirs_all = run_batched([oracle], files)
+    by_file = {}
+    for r in ours_all:
+        by_file.setdefault(r["file"], [[], []])[0].append(r)
+    for r in theirs_all:
+        by_file.setdefault(r["file"], [[], []])[1].append(r)
+    for path in files:
+        ours, theirs = by_file.get(path, [[], []])
+        if not any(r.get("mode") == "json" for r in ours):
+            report.skip("not-json")  # kubectl reads it as YAML
+            continue
+        for i in range(max(len(ours), len(theirs))):
+            a = ours[i] if i < len(ours) else {"missing": True}
+            b = theirs[i] if i < len(theirs) else {"missing": True}
+            if "error" in a and ("duplicate key" in a["error"] or
+                                 ("error" not in b and has_duplicate_keys(path))):
+                report.allow("duplicate-key")  # encoding/json keeps the last value
+                break
+            if "error" in a and "nesting deeper than" in a["error"]:
+                report.allow("limit")
+                break
+            if "missing" in a or "missing" in b:
+                report.failures.append((path, a, b))
+                break
+            compare_doc(report, path, a, b)
+            if "error" in a or "error" in b:
+                break
 
 
 def main():
@@ -375,6 +552,11 @@ def main():
             sources = [f for f in yaml_files(sys.argv[6:]) if f.endswith((".yaml", ".yml"))]
             files = fuzz_cases(seed, count, sources, tmp)
             compare_files(report, files, dump, oracle, oracle_split=True)
+        elif mode == "json":
+            seed, count = int(sys.argv[4]), int(sys.argv[5])
+            sources = [f for f in yaml_files(sys.argv[6:]) if f.endswith(".json")]
+            files = sources + json_cases(seed, count, sources, tmp)
+            compare_json(report, files, dump, oracle)
         elif mode == "generate":
             # Only write the fuzz inputs (for the robustness test): SEED N SRC OUTDIR.
             seed, count, src, out = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
