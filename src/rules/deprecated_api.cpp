@@ -1,8 +1,715 @@
 // Deprecated and removed APIs, aware of the target Kubernetes version.
+//
+// The lifecycle of every API version is data (data/deprecations.yaml); the
+// rules are the behaviours: an object the target no longer serves (API-001),
+// serves with a deprecation warning (API-002) or does not serve yet (API-003);
+// PodSecurityPolicies that nothing enforces any more (API-004); pre-release
+// APIs a default cluster does not serve (API-005) or serves as beta (API-006).
+#include "rules/deprecated_api.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <span>
+
+#include "core/decode.h"
+#include "data/embedded.h"
 #include "rules/builtin.h"
 
 namespace kspm::rules {
+namespace {
 
-void RegisterDeprecatedApiRules(engine::RuleRegistry& registry) { (void)registry; }
+using core::Node;
+using core::Resource;
+using engine::Evidence;
+using engine::Rule;
+using engine::RuleContext;
+using engine::Severity;
+using engine::Verdict;
+
+constexpr std::string_view kCatalogPath = "data/deprecations.yaml";
+constexpr const char* kGuide = "https://kubernetes.io/docs/reference/using-api/deprecation-guide/";
+constexpr const char* kPolicy =
+    "https://kubernetes.io/docs/reference/using-api/deprecation-policy/";
+constexpr int kPspRemovedMinor = 25;
+// From 1.24 on, new beta APIs are off by default (KEP-3136).
+constexpr int kBetasOffByDefaultSince = 24;
+
+// ---------------------------------------------------------------------------
+// Parsing data/deprecations.yaml
+
+class CatalogParser {
+ public:
+  explicit CatalogParser(std::string_view file) : file_(file) {}
+
+  bool Fail(const Node& at, const std::string& message) {
+    if (error_.empty()) {
+      error_ = std::string(file_);
+      if (at.position().known()) {
+        error_ +=
+            ":" + std::to_string(at.position().line) + ":" + std::to_string(at.position().column);
+      }
+      error_ += ": " + message;
+    }
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+  bool String(const Node& n, std::string_view what, std::string& out) {
+    auto s = n.GetString();
+    if (!s) return Fail(n, std::string(what) + " must be a string");
+    out = *s;
+    return true;
+  }
+
+  // "1.N" -> N. Versions must be quoted strings: YAML reads 1.10 as 1.1.
+  bool Minor(const Node& n, std::string_view what, int& out) {
+    auto s = n.GetString();
+    if (!s) return Fail(n, std::string(what) + " must be a quoted \"1.N\" string");
+    std::string_view v = *s;
+    int minor = -1;
+    if (v.substr(0, 2) == "1.") {
+      auto [ptr, ec] = std::from_chars(v.data() + 2, v.data() + v.size(), minor);
+      if (ec != std::errc() || ptr != v.data() + v.size()) minor = -1;
+    }
+    if (minor < 0) return Fail(n, std::string(what) + " \"" + std::string(v) + "\" is not 1.N");
+    out = minor;
+    return true;
+  }
+
+  bool Replacement(const Node& n, ApiReplacement& out) {
+    if (!n.IsMapping()) return Fail(n, "a replacement must be a mapping");
+    for (const core::Member& m : n.members()) {
+      std::string_view key = m.key_string();
+      bool ok = key == "apiVersion" ? String(m.value, "replacement apiVersion", out.api_version)
+                : key == "kind"     ? String(m.value, "replacement kind", out.kind)
+                : key == "since"    ? Minor(m.value, "since", out.since)
+                                    : Fail(m.key, "unknown replacement field " + std::string(key));
+      if (!ok) return false;
+    }
+    if (out.api_version.empty() || out.since == 0) {
+      return Fail(n, "a replacement needs apiVersion and since");
+    }
+    return true;
+  }
+
+  // One item of `apis`: one ApiLifecycle per kind.
+  bool Api(const Node& n, std::vector<ApiLifecycle>& out) {
+    if (!n.IsMapping()) return Fail(n, "an api must be a mapping");
+    ApiLifecycle api;
+    std::vector<std::string> kinds;
+    for (const core::Member& m : n.members()) {
+      std::string_view key = m.key_string();
+      bool ok = true;
+      if (key == "apiVersion") {
+        ok = String(m.value, "apiVersion", api.api_version);
+      } else if (key == "kinds") {
+        if (!m.value.IsSequence() || m.value.size() == 0) {
+          return Fail(m.value, "kinds must be a non-empty list");
+        }
+        for (const Node& k : m.value.items()) {
+          ok = ok && String(k, "a kind", kinds.emplace_back());
+        }
+      } else if (key == "introduced") {
+        ok = Minor(m.value, "introduced", api.introduced);
+      } else if (key == "deprecated") {
+        ok = Minor(m.value, "deprecated", api.deprecated);
+      } else if (key == "removed") {
+        ok = Minor(m.value, "removed", api.removed);
+      } else if (key == "servedByDefault") {
+        auto b = m.value.GetBool();
+        if (!b) return Fail(m.value, "servedByDefault must be a boolean");
+        api.served_by_default = *b;
+      } else if (key == "replacements") {
+        if (!m.value.IsSequence()) return Fail(m.value, "replacements must be a list");
+        for (const Node& r : m.value.items()) {
+          ok = ok && Replacement(r, api.replacements.emplace_back());
+        }
+      } else if (key == "notes") {
+        ok = String(m.value, "notes", api.notes);
+      } else {
+        return Fail(m.key, "unknown api field " + std::string(key));
+      }
+      if (!ok) return false;
+    }
+    if (api.api_version.empty() || kinds.empty())
+      return Fail(n, "an api needs apiVersion and kinds");
+    if (api.deprecated != 0 && api.removed != 0 && api.deprecated >= api.removed) {
+      return Fail(n, api.api_version + ": deprecated must come before removed");
+    }
+    if (api.introduced != 0 && api.removed != 0 && api.introduced >= api.removed) {
+      return Fail(n, api.api_version + ": introduced must come before removed");
+    }
+    for (std::string& kind : kinds) {
+      ApiLifecycle one = api;
+      one.kind = std::move(kind);
+      out.push_back(std::move(one));
+    }
+    return true;
+  }
+
+ private:
+  std::string_view file_;
+  std::string error_;
+};
+
+// ---------------------------------------------------------------------------
+// Messages
+
+std::string MinorName(int minor) { return "1." + std::to_string(minor); }
+
+std::string ApiName(std::string_view api_version, std::string_view kind) {
+  return std::string(api_version) + " " + std::string(kind);
+}
+
+std::string ReplacementName(const ApiReplacement& r, std::string_view kind) {
+  return r.kind.empty() || r.kind == kind ? r.api_version : r.api_version + " " + r.kind;
+}
+
+// What to write instead, at the target minor.
+std::string Instead(const ApiCatalog& catalog, const ApiLifecycle& entry, int minor) {
+  const ApiReplacement* r = catalog.ReplacementAt(entry, minor);
+  if (r == nullptr) return "no replacement API (see the notes)";
+  std::string out = ReplacementName(*r, entry.kind);
+  if (r->since > minor) out += " (served from " + MinorName(r->since) + ")";
+  return out;
+}
+
+// Evidence on the apiVersion field. An item of a typed List may inherit its
+// apiVersion; the evidence then sits on the object itself.
+Evidence ApiVersionEvidence(const Resource& res, std::string expected, std::string message) {
+  if (const Node* node = res.root->Get("apiVersion")) {
+    return engine::BadValue(*node, "/apiVersion", std::move(expected), std::move(message));
+  }
+  Evidence e;
+  e.pointer = "/apiVersion";
+  e.reason = engine::EvidenceReason::kValue;
+  core::AppendJsonString(e.actual, res.api_version);
+  e.expected = std::move(expected);
+  e.position = res.position();
+  e.message = std::move(message);
+  return e;
+}
+
+bool IsBuiltin(const ApiCatalog& catalog, const Resource& res) {
+  return catalog.IsBuiltinGroup(ApiCatalog::Group(res.api_version));
+}
+
+// ---------------------------------------------------------------------------
+// Rules
+
+Rule ApiRule(std::string id, std::string slug, Severity severity) {
+  Rule r;
+  r.info.id = std::move(id);
+  r.info.slug = std::move(slug);
+  r.info.severity = severity;
+  r.info.category = "deprecated-api";
+  r.info.controls = {"nsa:upgrades"};
+  r.info.references = {kGuide, kPolicy};
+  return r;
+}
+
+void RegisterRemovedRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-001", "removed-api", Severity::kHigh);
+  r.info.title = "API version no longer served by the target Kubernetes version";
+  r.info.description =
+      "The API server of the target version does not serve this apiVersion and kind any more: "
+      "applying the manifest fails, so a deployment pipeline breaks at the upgrade, or a "
+      "security object (a policy, a role, a webhook) silently never reaches the cluster.";
+  r.info.remediation =
+      "Rewrite the object with the replacement apiVersion named in the finding (kubectl-convert "
+      "can do it: kubectl-convert -f FILE --output-version GROUP/VERSION) and apply the field "
+      "changes listed in the evidence; then re-apply it.";
+  r.info.equivalents = {{"trivy", "KSV107"}, {"kube-score", "stable-version"}};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const ApiCatalog& catalog = BuiltinApiCatalog();
+    if (!IsBuiltin(catalog, res)) return v.NotApplicable();
+    if (catalog.StateAt(res.api_version, res.kind, ctx.k8s_minor) != ApiState::kRemoved) return;
+    const ApiLifecycle& e = *catalog.Find(res.api_version, res.kind);
+    std::string history = "removed in " + MinorName(e.removed);
+    if (e.deprecated != 0) history += ", deprecated since " + MinorName(e.deprecated);
+    v.Fail(ApiVersionEvidence(res, Instead(catalog, e, ctx.k8s_minor),
+                              ApiName(e.api_version, e.kind) + " " + history + ". " + e.notes));
+    v.SetMessage(ApiName(res.api_version, res.kind) + " is not served by Kubernetes " +
+                 MinorName(ctx.k8s_minor) + " (" + history + ")");
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterDeprecatedRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-002", "deprecated-api", Severity::kLow);
+  r.info.title = "Deprecated API version";
+  r.info.description =
+      "The target version still serves this apiVersion but warns on every request: it is "
+      "scheduled for removal (a beta at least three releases after its deprecation), and an "
+      "upgrade past that point makes the manifest fail to apply.";
+  r.info.remediation =
+      "Move the object to the replacement apiVersion named in the finding before upgrading to "
+      "the release that removes it; the evidence lists the field changes.";
+  r.info.equivalents = {{"trivy", "KSV107"}, {"kube-score", "stable-version"}};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const ApiCatalog& catalog = BuiltinApiCatalog();
+    if (!IsBuiltin(catalog, res)) return v.NotApplicable();
+    if (catalog.StateAt(res.api_version, res.kind, ctx.k8s_minor) != ApiState::kDeprecated) return;
+    const ApiLifecycle& e = *catalog.Find(res.api_version, res.kind);
+    std::string when = "deprecated since " + MinorName(e.deprecated);
+    if (e.removed != 0) {
+      int left = e.removed - ctx.k8s_minor;
+      when += " and removed in " + MinorName(e.removed) + ", " + std::to_string(left) +
+              (left == 1 ? " minor release" : " minor releases") + " after " +
+              MinorName(ctx.k8s_minor);
+    } else {
+      when += ", with no removal scheduled";
+    }
+    v.Fail(ApiVersionEvidence(res, Instead(catalog, e, ctx.k8s_minor),
+                              ApiName(e.api_version, e.kind) + " is " + when + ". " + e.notes));
+    v.SetMessage(ApiName(res.api_version, res.kind) + " is " + when);
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterNotYetRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-003", "api-not-yet-available", Severity::kHigh);
+  r.info.title = "API version not yet served by the target Kubernetes version";
+  r.info.description =
+      "The manifest uses an apiVersion that the target Kubernetes version does not know yet: "
+      "applying it to a cluster of that version fails, so the object (and whatever protection "
+      "it carries) is missing there.";
+  r.info.remediation =
+      "Either upgrade the cluster to the version named in the finding, or write the object with "
+      "the older apiVersion the target still serves (named in the evidence) until it is "
+      "upgraded.";
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const ApiCatalog& catalog = BuiltinApiCatalog();
+    if (!IsBuiltin(catalog, res)) return v.NotApplicable();
+    int since = catalog.IntroducedIn(res.api_version, res.kind);
+    if (since == 0) return v.NotApplicable();
+    if (catalog.StateAt(res.api_version, res.kind, ctx.k8s_minor) != ApiState::kNotYetServed) {
+      return;
+    }
+    // An older version of the same kind that the target serves.
+    std::string expected = "Kubernetes " + MinorName(since) + " or newer";
+    const ApiLifecycle* best = nullptr;
+    int best_introduced = 0;
+    for (const ApiLifecycle& e : catalog.entries()) {
+      bool replaced_by_this =
+          std::any_of(e.replacements.begin(), e.replacements.end(), [&](const ApiReplacement& rep) {
+            return rep.api_version == res.api_version &&
+                   (rep.kind.empty() ? e.kind : rep.kind) == res.kind;
+          });
+      if (!replaced_by_this) continue;
+      ApiState state = catalog.StateAt(e.api_version, e.kind, ctx.k8s_minor);
+      if (state != ApiState::kServed && state != ApiState::kDeprecated) continue;
+      // The newest one the target serves.
+      int introduced = catalog.IntroducedIn(e.api_version, e.kind);
+      if (best != nullptr && introduced <= best_introduced) continue;
+      best = &e;
+      best_introduced = introduced;
+    }
+    if (best != nullptr) {
+      expected = best->api_version + (best->kind == res.kind ? "" : " " + best->kind) + " until " +
+                 MinorName(since);
+    }
+    v.Fail(ApiVersionEvidence(
+        res, expected,
+        ApiName(res.api_version, res.kind) + " is served from " + MinorName(since) + " on"));
+    v.SetMessage(ApiName(res.api_version, res.kind) + " is not served by Kubernetes " +
+                 MinorName(ctx.k8s_minor) + " (first served in " + MinorName(since) + ")");
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterPspRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-004", "pod-security-policy-removed", Severity::kMedium);
+  r.info.title = "PodSecurityPolicy is no longer enforced";
+  r.info.description =
+      "Kubernetes 1.25 removed PodSecurityPolicy and its admission controller: a policy in the "
+      "manifests protects nothing, and unless namespaces carry Pod Security Admission labels "
+      "(or a policy engine replaces it) privileged pods are admitted again.";
+  r.info.remediation =
+      "Delete the PodSecurityPolicy (and the RBAC that granted `use` on it) and label each "
+      "namespace it covered with pod-security.kubernetes.io/enforce at the level named in the "
+      "finding, with warn and audit one level stricter to see which pods the next level would "
+      "reject.";
+  r.info.references = {"https://kubernetes.io/docs/tasks/configure-pod-container/migrate-from-psp/",
+                       "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+                       kGuide};
+  r.info.controls = {"nsa:upgrades", "nsa:pod-security-enforcement"};
+  r.kinds = {"PodSecurityPolicy"};
+  r.min_k8s_minor = kPspRemovedMinor;
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    std::string_view group = ApiCatalog::Group(res.api_version);
+    if (group != "policy" && group != "extensions") return v.NotApplicable();
+    std::string why;
+    std::string level(PsaLevelForPsp(*res.root, why));
+    // Enforce what the policy enforced; warn and audit one level stricter.
+    std::string labels = "pod-security.kubernetes.io/enforce=" + level;
+    if (level != "restricted") {
+      std::string next = level == "privileged" ? "baseline" : "restricted";
+      labels += ", pod-security.kubernetes.io/warn=" + next +
+                ", pod-security.kubernetes.io/audit=" + next;
+    }
+    v.Fail(ApiVersionEvidence(res, "Pod Security Admission labels on the namespaces: " + labels,
+                              "PodSecurityPolicy was removed in 1.25; this policy corresponds "
+                              "to the " +
+                                  level + " level (" + why + ")"));
+    v.SetMessage("PodSecurityPolicy \"" + res.name + "\" is ignored by Kubernetes " +
+                 MinorName(ctx.k8s_minor) + "; enforce it with " + labels);
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterNotByDefaultRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-005", "api-not-enabled-by-default", Severity::kLow);
+  r.info.title = "API version not served by default (alpha, or beta added after 1.24)";
+  r.info.description =
+      "Alpha APIs, and beta APIs introduced after Kubernetes 1.24, are served only when the "
+      "cluster enables them (--runtime-config, often with a feature gate): on a default cluster "
+      "the manifest fails to apply, and alpha APIs may change or disappear without deprecation.";
+  r.info.remediation =
+      "Use the GA apiVersion named in the finding where the target serves one; otherwise enable "
+      "the API version on the API server deliberately and track its changes at each upgrade.";
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const ApiCatalog& catalog = BuiltinApiCatalog();
+    if (!IsBuiltin(catalog, res)) return v.NotApplicable();
+    ApiStability stability = ApiCatalog::Stability(res.api_version);
+    if (stability == ApiStability::kGA) return v.NotApplicable();
+    ApiState state = catalog.StateAt(res.api_version, res.kind, ctx.k8s_minor);
+    if (state == ApiState::kServed || state == ApiState::kDeprecated) return;  // pass
+    if (state != ApiState::kNotServedByDefault) return v.NotApplicable();
+    const char* what = stability == ApiStability::kAlpha ? "an alpha API" : "a beta API";
+    std::string expected = "a GA apiVersion, or the API enabled with --runtime-config";
+    if (const ApiLifecycle* e = catalog.Find(res.api_version, res.kind)) {
+      if (const ApiReplacement* rep = catalog.ReplacementAt(*e, ctx.k8s_minor);
+          rep != nullptr && rep->since <= ctx.k8s_minor) {
+        expected =
+            ReplacementName(*rep, res.kind) + " (served since " + MinorName(rep->since) + ")";
+      }
+    }
+    v.Fail(ApiVersionEvidence(res, expected,
+                              ApiName(res.api_version, res.kind) + " is " + what +
+                                  " that a default cluster does not serve"));
+    v.SetMessage(ApiName(res.api_version, res.kind) + " is " + what + " not served by default by " +
+                 "Kubernetes " + MinorName(ctx.k8s_minor));
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterBetaRule(engine::RuleRegistry& registry) {
+  Rule r = ApiRule("API-006", "beta-api", Severity::kInfo);
+  r.info.title = "Beta API version in use";
+  r.info.description =
+      "The target serves this beta apiVersion by default, but beta APIs are deprecated and "
+      "removed once a stable version exists: the manifest will need a migration within a few "
+      "releases.";
+  r.info.remediation =
+      "Prefer the GA apiVersion named in the finding as soon as the cluster serves it.";
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const ApiCatalog& catalog = BuiltinApiCatalog();
+    if (!IsBuiltin(catalog, res)) return v.NotApplicable();
+    if (ApiCatalog::Stability(res.api_version) != ApiStability::kBeta) return;  // GA or alpha
+    if (catalog.StateAt(res.api_version, res.kind, ctx.k8s_minor) != ApiState::kServed) {
+      return v.NotApplicable();  // another API rule reports it
+    }
+    const ApiLifecycle& e = *catalog.Find(res.api_version, res.kind);
+    std::string expected = "a stable apiVersion (none exists; see the notes)";
+    if (!e.replacements.empty()) expected = Instead(catalog, e, ctx.k8s_minor);
+    v.Fail(ApiVersionEvidence(
+        res, expected,
+        ApiName(res.api_version, res.kind) + " is a beta API served by default. " + e.notes));
+    v.SetMessage(ApiName(res.api_version, res.kind) + " is a beta API");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---------------------------------------------------------------------------
+// PodSecurityPolicy -> Pod Security Admission level
+
+bool ListHas(const Node* list, std::string_view value) {
+  if (list == nullptr) return false;
+  for (const Node& item : list->items()) {
+    if (item.GetString() == std::optional<std::string_view>(value)) return true;
+  }
+  return false;
+}
+
+// True when every item of `list` is a string accepted by `ok`.
+template <typename Pred>
+bool AllStrings(const Node* list, Pred ok) {
+  if (list == nullptr) return true;
+  if (!list->IsSequence()) return false;
+  for (const Node& item : list->items()) {
+    auto s = item.GetString();
+    if (!s || !ok(*s)) return false;
+  }
+  return true;
+}
+
+// A boolean field that makes the policy permissive when true; a value of
+// another type counts as permissive (never a silent pass).
+bool Allows(const Node* spec, std::string_view field) {
+  const Node* n = spec ? spec->Get(field) : nullptr;
+  if (n == nullptr || n->IsNull()) return false;
+  return n->GetBool() != std::optional<bool>(false);
+}
+
+constexpr std::array<std::string_view, 13> kBaselineCapabilities = {
+    "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "MKNOD",
+    "NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT"};
+constexpr std::array<std::string_view, 8> kRestrictedVolumes = {
+    "configMap", "csi",   "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+    "projected", "secret"};
+
+std::string_view CapabilityName(std::string_view c) {
+  return c.substr(0, 4) == "CAP_" ? c.substr(4) : c;
+}
+
+// Why the policy admits pods that baseline rejects, or empty.
+std::string PrivilegedReason(const Node* spec) {
+  if (spec == nullptr || !spec->IsMapping()) return "the policy has no spec";
+  if (Allows(spec, "privileged")) return "spec.privileged allows privileged containers";
+  for (std::string_view ns : {"hostNetwork", "hostPID", "hostIPC"}) {
+    if (Allows(spec, ns)) return "spec." + std::string(ns) + " allows sharing a host namespace";
+  }
+  if (const Node* ports = spec->Get("hostPorts"); ports != nullptr && ports->size() > 0) {
+    return "spec.hostPorts allows host ports";
+  }
+  const Node* volumes = spec->Get("volumes");
+  if (ListHas(volumes, "*") || ListHas(volumes, "hostPath")) {
+    return "spec.volumes allows hostPath volumes";
+  }
+  if (volumes != nullptr && !volumes->IsSequence()) return "spec.volumes is not a list";
+  if (!AllStrings(spec->Get("allowedCapabilities"), [](std::string_view c) {
+        return std::find(kBaselineCapabilities.begin(), kBaselineCapabilities.end(),
+                         CapabilityName(c)) != kBaselineCapabilities.end();
+      })) {
+    return "spec.allowedCapabilities allows capabilities beyond the baseline set";
+  }
+  if (const Node* sysctls = spec->Get("allowedUnsafeSysctls");
+      sysctls != nullptr && sysctls->size() > 0) {
+    return "spec.allowedUnsafeSysctls allows unsafe sysctls";
+  }
+  if (ListHas(spec->Get("allowedProcMountTypes"), "Unmasked")) {
+    return "spec.allowedProcMountTypes allows an unmasked /proc";
+  }
+  return {};
+}
+
+// Why the policy admits pods that restricted rejects, or empty.
+std::string NotRestrictedReason(const Node& psp, const Node* spec) {
+  const Node* escalation = spec->Get("allowPrivilegeEscalation");
+  if (escalation == nullptr || escalation->GetBool() != std::optional<bool>(false)) {
+    return "spec.allowPrivilegeEscalation is not false";
+  }
+  if (!ListHas(spec->Get("requiredDropCapabilities"), "ALL")) {
+    return "spec.requiredDropCapabilities does not drop ALL";
+  }
+  if (!AllStrings(spec->Get("allowedCapabilities"),
+                  [](std::string_view c) { return CapabilityName(c) == "NET_BIND_SERVICE"; })) {
+    return "spec.allowedCapabilities allows more than NET_BIND_SERVICE";
+  }
+  const Node* volumes = spec->Get("volumes");
+  if (volumes == nullptr || !AllStrings(volumes, [](std::string_view vol) {
+        return std::find(kRestrictedVolumes.begin(), kRestrictedVolumes.end(), vol) !=
+               kRestrictedVolumes.end();
+      })) {
+    return "spec.volumes allows volume types beyond the restricted set";
+  }
+  const Node* rule = spec->Find({"runAsUser", "rule"});
+  auto rule_name = rule ? rule->GetString() : std::nullopt;
+  bool non_root = rule_name == std::optional<std::string_view>("MustRunAsNonRoot");
+  if (rule_name == std::optional<std::string_view>("MustRunAs")) {
+    const Node* ranges = spec->Find({"runAsUser", "ranges"});
+    non_root = ranges != nullptr && ranges->size() > 0;
+    for (const Node& range : ranges ? ranges->items() : std::span<const Node>{}) {
+      const Node* min = range.Get("min");
+      auto value = min ? min->GetInt() : std::nullopt;
+      if (!value || *value < 1) non_root = false;
+    }
+  }
+  if (!non_root) return "spec.runAsUser lets containers run as root";
+  const Node* seccomp = psp.Find(
+      {"metadata", "annotations", "seccomp.security.alpha.kubernetes.io/allowedProfileNames"});
+  auto profiles = seccomp ? seccomp->GetString() : std::nullopt;
+  bool confined = profiles.has_value() && !profiles->empty();
+  for (std::string_view rest = profiles.value_or(""); confined && !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string_view p = rest.substr(0, comma);
+    while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
+    while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+    confined = p == "runtime/default" || p == "docker/default" || p.substr(0, 10) == "localhost/";
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  if (!confined) return "its seccomp annotation allows unconfined containers";
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// ApiCatalog
+
+std::string_view ApiCatalog::Group(std::string_view api_version) {
+  size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
+ApiStability ApiCatalog::Stability(std::string_view api_version) {
+  size_t slash = api_version.find('/');
+  std::string_view version =
+      slash == std::string_view::npos ? api_version : api_version.substr(slash + 1);
+  if (version.find("alpha") != std::string_view::npos) return ApiStability::kAlpha;
+  if (version.find("beta") != std::string_view::npos) return ApiStability::kBeta;
+  return ApiStability::kGA;
+}
+
+bool ApiCatalog::IsBuiltinGroup(std::string_view group) const {
+  return std::binary_search(builtin_groups_.begin(), builtin_groups_.end(), group, std::less<>());
+}
+
+const ApiLifecycle* ApiCatalog::Find(std::string_view api_version, std::string_view kind) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), std::pair(api_version, kind),
+                             [](const ApiLifecycle& e, const auto& key) {
+                               return std::pair<std::string_view, std::string_view>(e.api_version,
+                                                                                    e.kind) < key;
+                             });
+  if (it == entries_.end() || it->api_version != api_version || it->kind != kind) return nullptr;
+  return &*it;
+}
+
+int ApiCatalog::IntroducedIn(std::string_view api_version, std::string_view kind) const {
+  if (const ApiLifecycle* e = Find(api_version, kind); e != nullptr && e->introduced != 0) {
+    return e->introduced;
+  }
+  int since = 0;
+  for (const ApiLifecycle& e : entries_) {
+    for (const ApiReplacement& r : e.replacements) {
+      if (r.api_version != api_version || (r.kind.empty() ? e.kind : r.kind) != kind) continue;
+      if (since == 0 || r.since < since) since = r.since;
+    }
+  }
+  return since;
+}
+
+ApiState ApiCatalog::StateAt(std::string_view api_version, std::string_view kind, int minor) const {
+  const ApiLifecycle* e = Find(api_version, kind);
+  if (e != nullptr && e->removed != 0 && minor >= e->removed) return ApiState::kRemoved;
+  int introduced = IntroducedIn(api_version, kind);
+  if (introduced != 0 && minor < introduced) return ApiState::kNotYetServed;
+  if (e != nullptr) {
+    if (!e->served_by_default) return ApiState::kNotServedByDefault;
+    if (e->deprecated != 0 && minor >= e->deprecated) return ApiState::kDeprecated;
+    return ApiState::kServed;
+  }
+  if (!IsBuiltinGroup(Group(api_version))) return ApiState::kUnknown;
+  switch (Stability(api_version)) {
+    case ApiStability::kAlpha:
+      return ApiState::kNotServedByDefault;
+    case ApiStability::kBeta:
+      return minor >= kBetasOffByDefaultSince ? ApiState::kNotServedByDefault : ApiState::kUnknown;
+    case ApiStability::kGA:
+      break;
+  }
+  return introduced != 0 ? ApiState::kServed : ApiState::kUnknown;
+}
+
+const ApiReplacement* ApiCatalog::ReplacementAt(const ApiLifecycle& entry, int minor) const {
+  for (const ApiReplacement& r : entry.replacements) {
+    if (r.since > minor) continue;
+    const ApiLifecycle* target = Find(r.api_version, r.kind.empty() ? entry.kind : r.kind);
+    if (target != nullptr && target->removed != 0 && minor >= target->removed) continue;
+    return &r;
+  }
+  return entry.replacements.empty() ? nullptr : &entry.replacements.front();
+}
+
+Result<ApiCatalog> ParseApiCatalog(std::string_view file, std::string_view yaml) {
+  core::DecodedSource decoded = core::DecodeSource(file, yaml);
+  if (!decoded.diagnostics.empty()) {
+    core::Diagnostic d = decoded.diagnostics.front();
+    d.file = std::string(file);
+    return ParseError(d.ToString());
+  }
+  if (decoded.documents.size() != 1) {
+    return ParseError(std::string(file) + ": expected exactly one YAML document");
+  }
+  const Node& root = decoded.documents[0].root();
+  CatalogParser p(file);
+  ApiCatalog catalog;
+  const Node* newest = root.Find({"metadata", "newestMinor"});
+  const Node* groups = root.Get("builtinGroups");
+  const Node* apis = root.Get("apis");
+  if (newest == nullptr || groups == nullptr || apis == nullptr) {
+    return ParseError(std::string(file) + ": needs metadata.newestMinor, builtinGroups and apis");
+  }
+  bool ok = p.Minor(*newest, "metadata.newestMinor", catalog.newest_minor_);
+  if (ok && !groups->IsSequence()) ok = p.Fail(*groups, "builtinGroups must be a list");
+  for (const Node& g : ok ? groups->items() : std::span<const Node>{}) {
+    ok = ok && p.String(g, "a builtin group", catalog.builtin_groups_.emplace_back());
+  }
+  if (ok && !apis->IsSequence()) ok = p.Fail(*apis, "apis must be a list");
+  for (const Node& api : ok ? apis->items() : std::span<const Node>{}) {
+    ok = ok && p.Api(api, catalog.entries_);
+  }
+  if (!ok) return ParseError(p.error());
+  std::sort(catalog.builtin_groups_.begin(), catalog.builtin_groups_.end());
+  auto key = [](const ApiLifecycle& e) {
+    return std::pair<std::string_view, std::string_view>(e.api_version, e.kind);
+  };
+  std::sort(catalog.entries_.begin(), catalog.entries_.end(),
+            [&](const ApiLifecycle& a, const ApiLifecycle& b) { return key(a) < key(b); });
+  for (size_t i = 1; i < catalog.entries_.size(); ++i) {
+    if (key(catalog.entries_[i - 1]) == key(catalog.entries_[i])) {
+      return ParseError(std::string(file) + ": " + catalog.entries_[i].api_version + " " +
+                        catalog.entries_[i].kind + " is listed twice");
+    }
+  }
+  for (const ApiLifecycle& e : catalog.entries_) {
+    if (!catalog.IsBuiltinGroup(ApiCatalog::Group(e.api_version))) {
+      return ParseError(std::string(file) + ": " + e.api_version +
+                        " is not in a group listed in builtinGroups");
+    }
+  }
+  return catalog;
+}
+
+const ApiCatalog& BuiltinApiCatalog() {
+  static const ApiCatalog kCatalog = [] {
+    for (const data::EmbeddedFile& f : data::EmbeddedFiles()) {
+      if (f.path != kCatalogPath) continue;
+      Result<ApiCatalog> parsed = ParseApiCatalog(f.path, f.content);
+      if (parsed.ok()) return std::move(parsed).value();
+      std::fprintf(stderr, "kspm: internal error: embedded %s is malformed: %s\n",
+                   std::string(kCatalogPath).c_str(), parsed.status().message().c_str());
+      std::abort();
+    }
+    std::fprintf(stderr, "kspm: internal error: %s is not embedded\n",
+                 std::string(kCatalogPath).c_str());
+    std::abort();
+  }();
+  return kCatalog;
+}
+
+std::string_view PsaLevelForPsp(const core::Node& psp, std::string& why) {
+  const Node* spec = psp.Get("spec");
+  why = PrivilegedReason(spec);
+  if (!why.empty()) return "privileged";
+  why = NotRestrictedReason(psp, spec);
+  if (!why.empty()) return "baseline";
+  why = "it admits only pods that meet the restricted profile";
+  return "restricted";
+}
+
+void RegisterDeprecatedApiRules(engine::RuleRegistry& registry) {
+  RegisterRemovedRule(registry);
+  RegisterDeprecatedRule(registry);
+  RegisterNotYetRule(registry);
+  RegisterPspRule(registry);
+  RegisterNotByDefaultRule(registry);
+  RegisterBetaRule(registry);
+}
 
 }  // namespace kspm::rules
