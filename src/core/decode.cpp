@@ -37,17 +37,6 @@ Position LineIndex::At(size_t offset) const {
   return {static_cast<uint32_t>(line), column};
 }
 
-size_t LineIndex::Offset(Position p) const {
-  if (p.line == 0) return 0;
-  if (p.line > line_starts_.size()) return text_.size();
-  size_t i = line_starts_[p.line - 1];
-  for (uint32_t column = 1; column < p.column && i < text_.size() && text_[i] != '\n'; ++column) {
-    ++i;
-    while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
-  }
-  return i;
-}
-
 namespace {
 
 // Go's utf8.DecodeRune, enough to tell spaces apart: the code point and its

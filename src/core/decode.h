@@ -93,8 +93,6 @@ class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
   Position At(size_t offset) const;
-  // Byte offset of a 1-based line and character column (clamped to the text).
-  size_t Offset(Position p) const;
 
  private:
   std::string_view text_;

@@ -12,6 +12,7 @@
 // DecodeLimits::max_depth (Go allows 10000) and strings by max_scalar_bytes;
 // a number beyond float64's range is an error (as it is when Kubernetes
 // converts it).
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -48,6 +49,34 @@ std::string Quote(char c) {
   }
 }
 
+// Line and column of byte offsets asked for in increasing order, in linear
+// time overall (a minified document is one long line); an earlier offset is
+// located from the start of its line.
+class Locator {
+ public:
+  Locator(std::string_view text, const LineIndex& lines) : text_(text), lines_(lines) {}
+  Position At(size_t offset) {
+    offset = std::min(offset, text_.size());
+    if (offset < offset_) return lines_.At(offset);
+    for (; offset_ < offset; ++offset_) {
+      unsigned char c = static_cast<unsigned char>(text_[offset_]);
+      if (c == '\n') {
+        ++pos_.line;
+        pos_.column = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++pos_.column;
+      }
+    }
+    return pos_;
+  }
+
+ private:
+  std::string_view text_;
+  const LineIndex& lines_;
+  size_t offset_ = 0;
+  Position pos_{1, 1};
+};
+
 struct Frame {
   bool object = false;
   Position pos;
@@ -58,9 +87,10 @@ struct Frame {
 class JsonReader {
  public:
   JsonReader(std::string_view text, const LineIndex& lines, const DecodeLimits& limits)
-      : text_(text), lines_(lines), limits_(limits) {}
+      : text_(text), lines_(text, lines), limits_(limits) {}
 
   size_t pos() const { return pos_; }
+  Position position() { return lines_.At(pos_); }
   void SkipSpace() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
                                    text_[pos_] == '\r' || text_[pos_] == '\n')) {
@@ -90,7 +120,7 @@ class JsonReader {
   bool Place(const Node& n);
 
   std::string_view text_;
-  const LineIndex& lines_;
+  Locator lines_;
   const DecodeLimits& limits_;
   size_t pos_ = 0;
   Document* doc_ = nullptr;
@@ -473,7 +503,7 @@ DecodedSource DecodeJson(std::shared_ptr<const std::string> file, std::string_vi
   while (true) {
     reader.SkipSpace();
     if (reader.AtEnd()) break;
-    Document doc(file, index, lines.At(reader.pos()));
+    Document doc(file, index, reader.position());
     if (!reader.ReadDocument(doc)) {
       Diagnostic d;
       d.file = *file;

@@ -80,45 +80,36 @@ namespace {
 
 constexpr size_t kMaxRereads = 64;  // D2, D3 and D4 fixes per document
 
-// Byte offsets of libyaml marks. libyaml counts lines at "\r\n", "\r", "\n",
-// NEL, LS and PS, and columns in characters; a leading byte-order mark is
-// skipped without moving the mark.
+// Byte offsets of libyaml marks. A mark's index counts characters from the
+// start of the stream, after a leading byte-order mark. Marks are asked for
+// in increasing order, so a cursor makes the conversion linear overall; an
+// earlier mark restarts from the beginning (only for error messages).
 class MarkIndex {
  public:
   explicit MarkIndex(std::string_view text) : text_(text) {
-    size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    starts_.push_back(i);
-    while (i < text.size()) {
-      size_t n = BreakLength(i);
-      if (n == 0) {
-        ++i;
-        continue;
-      }
-      i += n;
-      starts_.push_back(i);
-    }
+    bom_ = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    byte_ = bom_;
   }
-  size_t Offset(const yaml_mark_t& m) const {
-    if (m.line >= starts_.size()) return text_.size();
-    size_t i = starts_[m.line];
-    for (size_t c = 0; c < m.column && i < text_.size(); ++c) {
-      ++i;
-      while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
+  size_t Offset(const yaml_mark_t& m) {
+    if (m.index < char_) {
+      char_ = 0;
+      byte_ = bom_;
     }
-    return i;
+    while (char_ < m.index && byte_ < text_.size()) {
+      ++byte_;
+      while (byte_ < text_.size() && (static_cast<unsigned char>(text_[byte_]) & 0xC0) == 0x80) {
+        ++byte_;
+      }
+      ++char_;
+    }
+    return byte_;
   }
 
  private:
-  size_t BreakLength(size_t i) const {
-    std::string_view s = text_.substr(i);
-    if (s.substr(0, 2) == "\r\n") return 2;
-    if (s[0] == '\r' || s[0] == '\n') return 1;
-    if (s.substr(0, 2) == "\xC2\x85") return 2;
-    if (s.substr(0, 3) == "\xE2\x80\xA8" || s.substr(0, 3) == "\xE2\x80\xA9") return 3;
-    return 0;
-  }
   std::string_view text_;
-  std::vector<size_t> starts_;
+  size_t bom_ = 0;
+  size_t char_ = 0;  // the cursor, in characters and in bytes
+  size_t byte_ = 0;
 };
 
 bool IsAlpha(char c) {

@@ -79,6 +79,12 @@ write("utf8.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff\xfe}
 write("utf16.yaml", "apiVersion: v1\nkind: Pod\n".encode("utf-16"))
 write("many_keys.yaml", "".join("k%d: v\n" % i for i in range(200000)))
 write("long_line.yaml", "a: " + "x" * (4 << 20) + "\n")
+# Minified documents: hundreds of thousands of nodes on one line (positions
+# must not be found by rescanning the line).
+write("one_line.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {k: [" +
+      ",".join(["[]"] * 300000) + "]}\n")
+write("one_line.json", '{"apiVersion": "v1", "kind": "List", "items": [' +
+      ",".join(['{"a": [1, "x"]}'] * 200000) + "]}")
 os.makedirs(os.path.join(out, "dir.yaml"))
 write(os.path.join("dir.yaml", "inner.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in}\n")
 PY
@@ -92,6 +98,7 @@ scan "deep nesting" "2" "$work/hostile/deep_flow.yaml" && expect_error "deep nes
 scan "huge scalar" "2" "$work/hostile/huge_scalar.yaml" && expect_error "huge scalar message" "exceeds the limit"
 scan "NUL byte" "2" "$work/hostile/nul.yaml" && expect_error "NUL byte message" "NUL byte"
 scan "many keys and a long line" "0 1" "$work/hostile/many_keys.yaml" "$work/hostile/long_line.yaml"
+scan "minified YAML and JSON on one line" "0 1 2" "$work/hostile/one_line.yaml" "$work/hostile/one_line.json"
 scan "folder named dir.yaml" "0 1" "$work/hostile/dir.yaml"
 scan "everything at once" "2" "$work/hostile" "$work/fuzz" "$shared/corpus/realworld"
 scan "stdin" "0 1" - <"$shared/corpus/realworld/kubernetes__examples/$(cd "$shared/corpus/realworld/kubernetes__examples" && find . -name '*.yaml' | sort | head -1)"

@@ -564,6 +564,9 @@ TEST(DecodeEdge, FollowsGoYamlWhereLibyamlDiffers) {
   EXPECT_EQ(OnlyError(Yaml("a: 1\n%YAML 123.4\n")),
             "2:1: found extremely long version number in %YAML directive");  // D6
   EXPECT_EQ(Json("[]: ignored\nrest: [\n"), "[]");                           // D8
+  // The same with multi-byte characters and a byte-order mark before them.
+  EXPECT_EQ(Json("\xEF\xBB\xBF\xC3\xA9\xE2\x82\xAC: [b:, \"\xC3\xA9\\'\", !t,x y]\n"),
+            "{\"\xC3\xA9\xE2\x82\xAC\":[\"b:\",\"\xC3\xA9'\",\"y\"]}");
   EXPECT_EQ(OnlyError(Yaml("&k []: v\n")), "1:1: a mapping or sequence cannot be a mapping key");
 }
 
