@@ -322,18 +322,25 @@ void RegisterNotYetRule(engine::RuleRegistry& registry) {
   registry.Add(std::move(r));
 }
 
+// Pod Security Admission levels, loosest first; a missing or invalid enforce
+// label leaves the cluster default, privileged unless configured otherwise.
+int PsaRank(std::string_view level) {
+  return level == "restricted" ? 2 : level == "baseline" ? 1 : 0;
+}
+
 void RegisterPspRule(engine::RuleRegistry& registry) {
   Rule r = ApiRule("API-004", "pod-security-policy-removed", Severity::kMedium);
-  r.info.title = "PodSecurityPolicy is no longer enforced";
+  r.info.title = "PodSecurityPolicy no longer enforced and not replaced by Pod Security Admission";
   r.info.description =
-      "Kubernetes 1.25 removed PodSecurityPolicy and its admission controller: a policy in the "
-      "manifests protects nothing, and unless namespaces carry Pod Security Admission labels "
-      "(or a policy engine replaces it) privileged pods are admitted again.";
+      "Kubernetes 1.25 removed PodSecurityPolicy and its admission controller: the policy "
+      "protects nothing, and unless the namespaces enforce a Pod Security Admission level at "
+      "least as strict, pods it used to reject (privileged, host namespaces, hostPath) are "
+      "admitted again.";
   r.info.remediation =
-      "Delete the PodSecurityPolicy (and the RBAC that granted `use` on it) and label each "
-      "namespace it covered with pod-security.kubernetes.io/enforce at the level named in the "
-      "finding, with warn and audit one level stricter to see which pods the next level would "
-      "reject.";
+      "Label every namespace the policy covered with pod-security.kubernetes.io/enforce at the "
+      "level named in the finding (with warn and audit one level stricter, to see which pods "
+      "the next level would reject), then delete the PodSecurityPolicy and the RBAC that "
+      "granted `use` on it.";
   r.info.references = {"https://kubernetes.io/docs/tasks/configure-pod-container/migrate-from-psp/",
                        "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
                        kGuide};
@@ -345,19 +352,39 @@ void RegisterPspRule(engine::RuleRegistry& registry) {
     if (group != "policy" && group != "extensions") return v.NotApplicable();
     std::string why;
     std::string level(PsaLevelForPsp(*res.root, why));
+    // A privileged policy enforced nothing that the default level does not.
+    if (PsaRank(level) == 0) return;
+    // Every namespace of the input must enforce that level or a stricter one.
+    std::string lacking;
+    size_t namespaces = 0;
+    size_t lacking_count = 0;
+    if (ctx.inventory != nullptr) {
+      for (const Resource* ns : ctx.inventory->ByKind("Namespace")) {
+        ++namespaces;
+        const Node* label = ns->Label("pod-security.kubernetes.io/enforce");
+        auto value = label ? label->GetString() : std::nullopt;
+        if (PsaRank(value.value_or("")) >= PsaRank(level)) continue;
+        lacking += (lacking.empty() ? "" : ", ") + ns->name;
+        ++lacking_count;
+      }
+    }
+    if (namespaces > 0 && lacking.empty()) return;
     // Enforce what the policy enforced; warn and audit one level stricter.
     std::string labels = "pod-security.kubernetes.io/enforce=" + level;
     if (level != "restricted") {
-      std::string next = level == "privileged" ? "baseline" : "restricted";
-      labels += ", pod-security.kubernetes.io/warn=" + next +
-                ", pod-security.kubernetes.io/audit=" + next;
+      labels +=
+          ", pod-security.kubernetes.io/warn=restricted, "
+          "pod-security.kubernetes.io/audit=restricted";
     }
+    std::string gap = namespaces == 0      ? "no Namespace in the input enforces " + level
+                      : lacking_count == 1 ? "namespace " + lacking + " does not enforce " + level
+                                           : "namespaces " + lacking + " do not enforce " + level;
     v.Fail(ApiVersionEvidence(res, "Pod Security Admission labels on the namespaces: " + labels,
                               "PodSecurityPolicy was removed in 1.25; this policy corresponds "
                               "to the " +
-                                  level + " level (" + why + ")"));
+                                  level + " level (" + why + ") and " + gap));
     v.SetMessage("PodSecurityPolicy \"" + res.name + "\" is ignored by Kubernetes " +
-                 MinorName(ctx.k8s_minor) + "; enforce it with " + labels);
+                 MinorName(ctx.k8s_minor) + " and " + gap + "; label them " + labels);
   };
   registry.Add(std::move(r));
 }

@@ -146,8 +146,10 @@ TEST(DeprecatedApi, VersionBoundaries) {
        "API-001:pass API-002:pass API-003:pass API-004:- API-005:pass API-006:fail"},
       {"policy/v1beta1", "PodSecurityPolicy", 24,
        "API-001:pass API-002:fail API-003:pass API-004:- API-005:pass API-006:-"},
+      // (API-004 passes: a policy without spec is read as privileged, which
+      // the default Pod Security Admission level already is.)
       {"policy/v1beta1", "PodSecurityPolicy", 25,
-       "API-001:fail API-002:pass API-003:pass API-004:fail API-005:- API-006:-"},
+       "API-001:fail API-002:pass API-003:pass API-004:pass API-005:- API-006:-"},
       // Alpha: off by default until removed.
       {"batch/v2alpha1", "CronJob", 20,
        "API-001:pass API-002:pass API-003:- API-004:- API-005:fail API-006:pass"},
@@ -335,17 +337,64 @@ TEST(DeprecatedApi, PspMapsToTheLevelThatAdmitsWhatItAdmitted) {
   EXPECT_EQ(Level("null"), "privileged: the policy has no spec");
 }
 
-TEST(DeprecatedApi, PspFindingSuggestsLabels) {
-  Outcome o = RunRule("API-004",
-                      "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: "
-                      "psp}\nspec: {privileged: false}\n",
-                      30);
-  EXPECT_EQ(o.status, "fail");
+// API-004 on the PodSecurityPolicy of a multi-document input.
+Outcome RunPsp(const std::string& yaml, int minor) {
+  const engine::Rule* rule = Registry().Find("API-004");
+  auto loaded = core::DecodeSources({{"t.yaml", yaml}}, {});
+  EXPECT_FALSE(loaded.input_error) << yaml;
+  engine::RuleContext ctx{&loaded.inventory, minor};
+  Outcome out;
+  for (const engine::Finding& f : engine::Evaluate({rule}, loaded.inventory, ctx, 1)) {
+    out.status = std::string(engine::FindingStatusName(f.status));
+    out.message = f.message;
+  }
+  return out;
+}
+
+TEST(DeprecatedApi, PspPassesOnlyWhenNamespacesEnforceItsLevel) {
+  const std::string baseline_psp =
+      "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: psp}\nspec: "
+      "{privileged: false}\n";
+  auto ns = [](const std::string& name, const std::string& level) {
+    std::string labels =
+        level.empty() ? "{}" : "{pod-security.kubernetes.io/enforce: " + level + "}";
+    return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name +
+           ", labels: " + labels + "}\n";
+  };
+  Outcome none = RunPsp(baseline_psp, 30);
+  EXPECT_EQ(none.status, "fail");
   EXPECT_EQ(
-      o.message,
-      "PodSecurityPolicy \"psp\" is ignored by Kubernetes 1.30; enforce it with "
-      "pod-security.kubernetes.io/enforce=baseline, pod-security.kubernetes.io/warn=restricted, "
-      "pod-security.kubernetes.io/audit=restricted");
+      none.message,
+      "PodSecurityPolicy \"psp\" is ignored by Kubernetes 1.30 and no Namespace in the "
+      "input enforces baseline; label them pod-security.kubernetes.io/enforce=baseline, "
+      "pod-security.kubernetes.io/warn=restricted, pod-security.kubernetes.io/audit=restricted");
+  Outcome some = RunPsp(baseline_psp + ns("a", "restricted") + ns("b", "") + ns("c", "privileged") +
+                            ns("d", "Baseline"),
+                        30);
+  EXPECT_EQ(some.status, "fail");
+  EXPECT_NE(some.message.find("namespaces b, c, d do not enforce baseline"), std::string::npos)
+      << some.message;
+  EXPECT_EQ(RunPsp(baseline_psp + ns("a", "restricted") + ns("b", "baseline"), 30).status, "pass");
+  // Not before 1.25: PodSecurityPolicy still works there.
+  EXPECT_EQ(RunPsp(baseline_psp, 24).status, "-");
+  // A privileged policy enforced nothing the default level does not.
+  EXPECT_EQ(RunPsp("apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: "
+                   "p}\nspec: {privileged: true}\n",
+                   30)
+                .status,
+            "pass");
+  // A restricted policy needs restricted namespaces.
+  const std::string restricted_psp =
+      "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: r, annotations: "
+      "{seccomp.security.alpha.kubernetes.io/allowedProfileNames: runtime/default}}\nspec: "
+      "{allowPrivilegeEscalation: false, requiredDropCapabilities: [ALL], volumes: [secret], "
+      "runAsUser: {rule: MustRunAsNonRoot}}\n";
+  Outcome strict = RunPsp(restricted_psp + ns("a", "baseline"), 30);
+  EXPECT_EQ(strict.status, "fail");
+  EXPECT_NE(strict.message.find("label them pod-security.kubernetes.io/enforce=restricted"),
+            std::string::npos)
+      << strict.message;
+  EXPECT_EQ(RunPsp(restricted_psp + ns("a", "restricted"), 30).status, "pass");
   // Objects of other groups that happen to be called PodSecurityPolicy.
   EXPECT_EQ(RunRule("API-004", Object("example.com/v1", "PodSecurityPolicy"), 30).status, "-");
 }
