@@ -1,8 +1,1386 @@
-// RBAC: effective permissions of subjects through bindings and aggregated ClusterRoles.
+// RBAC: what Roles and ClusterRoles grant, and to whom bindings give it.
+//
+// Two kinds of findings, about two kinds of objects:
+// - A Role or ClusterRole that grants a dangerous permission (RBAC-001 …
+//   RBAC-014) is reported on the role, with evidence at the exact rule entry
+//   (/rules/N/resources/M or /rules/N/verbs/M) that grants it: the role is what
+//   to change, whoever is bound to it. Matching has Kubernetes' semantics
+//   (engine/rbac_model.h): wildcards count, a rule restricted by resourceNames
+//   grants no "any object" request, a namespaced Role never grants
+//   cluster-scoped resources.
+// - A binding (RBAC-015 … RBAC-021) or a workload (RBAC-022) is reported when
+//   it gives permissions to subjects that should not hold them; these resolve
+//   roles through the RBAC model, aggregation included.
+// Objects Kubernetes creates itself (label kubernetes.io/bootstrapping:
+// rbac-defaults) are not reported: nothing in the manifests controls them.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "engine/rbac_model.h"
 #include "rules/builtin.h"
 
 namespace kspm::rules {
+namespace {
 
-void RegisterRbacRules(engine::RuleRegistry& registry) { (void)registry; }
+using core::Node;
+using core::Resource;
+using engine::Evidence;
+using engine::Finding;
+using engine::FindingStatus;
+using engine::Rule;
+using engine::RuleContext;
+using engine::Severity;
+using engine::Verdict;
+namespace rbac = engine::rbac;
+
+constexpr const char* kRbacDocs = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/";
+constexpr const char* kGoodPractices =
+    "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
+
+bool IsRbacObject(const Resource& r) {
+  std::string_view v = r.api_version;
+  return v.starts_with(rbac::kRbacGroup) && v.size() > rbac::kRbacGroup.size() &&
+         v[rbac::kRbacGroup.size()] == '/';
+}
+
+bool IsBootstrap(const Resource& r) {
+  const Node* label = r.Label(rbac::kBootstrapLabel);
+  return label != nullptr && label->GetString() == std::optional(rbac::kBootstrapValue);
+}
+
+std::span<const Node> Items(const Node* list) {
+  return list != nullptr && list->IsSequence() ? list->items() : std::span<const Node>{};
+}
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// --- Capabilities: what a role may grant, as authorizer requests ------------
+
+struct Probe {
+  constexpr Probe(std::string_view v, std::string_view g, std::string_view r, std::string_view sub,
+                  bool cluster = false, std::string_view n = {})
+      : verb(v), group(g), resource(r), subresource(sub), cluster_scoped(cluster), name(n) {}
+  std::string_view verb;
+  std::string_view group;
+  std::string_view resource;
+  std::string_view subresource;
+  // A namespaced Role (and a RoleBinding) can never grant a cluster-scoped request.
+  bool cluster_scoped;
+  std::string_view name;  // a particular object ("" = any)
+};
+
+struct Capability {
+  std::string_view what;  // "read secrets": completes "can …"
+  std::span<const Probe> probes;
+  bool verb_centric = false;  // evidence at the verb, else at the resource
+};
+
+constexpr Probe kSecretsRead[] = {
+    {"get", "", "secrets", ""}, {"list", "", "secrets", ""}, {"watch", "", "secrets", ""}};
+
+constexpr Probe kWorkloadsWrite[] = {
+    {"create", "", "pods", ""},
+    {"create", "", "replicationcontrollers", ""},
+    {"update", "", "replicationcontrollers", ""},
+    {"patch", "", "replicationcontrollers", ""},
+    {"create", "apps", "deployments", ""},
+    {"update", "apps", "deployments", ""},
+    {"patch", "apps", "deployments", ""},
+    {"create", "apps", "daemonsets", ""},
+    {"update", "apps", "daemonsets", ""},
+    {"patch", "apps", "daemonsets", ""},
+    {"create", "apps", "statefulsets", ""},
+    {"update", "apps", "statefulsets", ""},
+    {"patch", "apps", "statefulsets", ""},
+    {"create", "apps", "replicasets", ""},
+    {"update", "apps", "replicasets", ""},
+    {"patch", "apps", "replicasets", ""},
+    {"create", "batch", "jobs", ""},
+    {"update", "batch", "jobs", ""},
+    {"patch", "batch", "jobs", ""},
+    {"create", "batch", "cronjobs", ""},
+    {"update", "batch", "cronjobs", ""},
+    {"patch", "batch", "cronjobs", ""},
+};
+
+// Exec and attach are opened with create (SPDY) or get (WebSocket).
+constexpr Probe kExec[] = {{"create", "", "pods", "exec"},
+                           {"get", "", "pods", "exec"},
+                           {"create", "", "pods", "attach"},
+                           {"get", "", "pods", "attach"}};
+
+constexpr Probe kPortForward[] = {{"create", "", "pods", "portforward"},
+                                  {"get", "", "pods", "portforward"}};
+
+// bind is checked in the namespace of the binding being created, so a Role can
+// grant it on clusterroles; escalate on a ClusterRole is a cluster-scoped update.
+constexpr Probe kEscalateBind[] = {
+    {"escalate", rbac::kRbacGroup, "roles", ""},
+    {"bind", rbac::kRbacGroup, "roles", ""},
+    {"escalate", rbac::kRbacGroup, "clusterroles", "", true},
+    {"bind", rbac::kRbacGroup, "clusterroles", ""},
+};
+
+constexpr Probe kImpersonate[] = {
+    {"impersonate", "", "users", "", true},
+    {"impersonate", "", "groups", "", true},
+    {"impersonate", "", "serviceaccounts", ""},
+    // Even restricted by name, impersonating system:masters is cluster-admin.
+    {"impersonate", "", "groups", "", true, "system:masters"},
+};
+
+// The kubelet maps HTTP methods to verbs on nodes/proxy: GET get, POST create, ...
+constexpr Probe kNodeProxy[] = {
+    {"get", "", "nodes", "proxy", true},    {"create", "", "nodes", "proxy", true},
+    {"update", "", "nodes", "proxy", true}, {"patch", "", "nodes", "proxy", true},
+    {"delete", "", "nodes", "proxy", true},
+};
+
+constexpr Probe kTokenCreate[] = {{"create", "", "serviceaccounts", "token"}};
+
+constexpr Probe kCsrApprove[] = {
+    {"update", "certificates.k8s.io", "certificatesigningrequests", "approval", true},
+    {"patch", "certificates.k8s.io", "certificatesigningrequests", "approval", true},
+};
+
+constexpr Probe kWebhookWrite[] = {
+    {"create", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
+    {"update", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
+    {"patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
+    {"delete", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
+    {"deletecollection", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "",
+     true},
+    {"create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+    {"update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+    {"patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+    {"delete", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+    {"deletecollection", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+};
+
+constexpr Probe kPvCreate[] = {{"create", "", "persistentvolumes", "", true}};
+
+const Capability kCapSecrets{"read secrets", kSecretsRead};
+const Capability kCapWorkloads{"create or change pods and workload controllers", kWorkloadsWrite};
+const Capability kCapExec{"exec or attach into pods", kExec};
+const Capability kCapPortForward{"port-forward to pods", kPortForward};
+const Capability kCapEscalateBind{"escalate or bind roles", kEscalateBind, true};
+const Capability kCapImpersonate{"impersonate users, groups or service accounts", kImpersonate,
+                                 true};
+const Capability kCapNodeProxy{"use the kubelet API through nodes/proxy", kNodeProxy};
+const Capability kCapToken{"create service account tokens", kTokenCreate};
+const Capability kCapCsr{"approve certificate signing requests", kCsrApprove};
+const Capability kCapWebhooks{"change admission webhook configurations", kWebhookWrite};
+const Capability kCapPv{"create persistent volumes", kPvCreate};
+
+rbac::Request ToRequest(const Probe& p) {
+  rbac::Request r;
+  r.verb = p.verb;
+  r.api_group = p.group;
+  r.resource = p.resource;
+  r.subresource = p.subresource;
+  r.name = p.name;
+  return r;
+}
+
+// Bit i set when the rule allows probe i (the namespaced-only probes when
+// `namespaced`, as a Role or RoleBinding can grant nothing else).
+uint64_t MatchingProbes(const rbac::PolicyRule& rule, const Capability& cap, bool namespaced) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < cap.probes.size(); ++i) {
+    const Probe& p = cap.probes[i];
+    if (namespaced && p.cluster_scoped) continue;
+    if (rbac::RuleAllows(rule, ToRequest(p))) mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
+// "get, list on secrets" from the probes a rule matched.
+std::string DescribeProbes(const Capability& cap, uint64_t mask) {
+  std::vector<std::string> verbs;
+  std::vector<std::string> targets;
+  for (size_t i = 0; i < cap.probes.size(); ++i) {
+    if ((mask & (uint64_t{1} << i)) == 0) continue;
+    const Probe& p = cap.probes[i];
+    std::string target(p.resource);
+    if (!p.subresource.empty()) target += "/" + std::string(p.subresource);
+    if (!p.name.empty()) target += " " + Quoted(p.name);
+    if (std::find(verbs.begin(), verbs.end(), p.verb) == verbs.end()) verbs.emplace_back(p.verb);
+    if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
+      targets.push_back(target);
+    }
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  };
+  return join(verbs) + " on " + join(targets);
+}
+
+// Evidence at the list item of `rule` that lets the first matched probe through.
+Evidence CapabilityEvidence(const rbac::PolicyRule& rule, const Capability& cap, uint64_t mask,
+                            std::string expected) {
+  size_t first = 0;
+  while ((mask & (uint64_t{1} << first)) == 0) ++first;
+  const Probe& p = cap.probes[first];
+  int pos = cap.verb_centric ? rbac::FirstVerbMatch(rule, p.verb)
+                             : rbac::FirstResourceMatch(rule, p.resource, p.subresource);
+  const Node* list = cap.verb_centric ? rule.verbs : rule.resources;
+  std::string pointer =
+      rule.Pointer() + (cap.verb_centric ? "/verbs/" : "/resources/") + std::to_string(pos);
+  std::string message =
+      "rules[" + std::to_string(rule.index) + "] allows " + DescribeProbes(cap, mask);
+  return engine::BadValue(list->items()[pos], std::move(pointer), std::move(expected),
+                          std::move(message));
+}
+
+// A role-level rule: kinds Role and ClusterRole, RBAC objects not bootstrapped.
+Rule RoleRule(std::string id, std::string slug, std::string title, Severity severity) {
+  Rule r;
+  r.info.id = std::move(id);
+  r.info.slug = std::move(slug);
+  r.info.title = std::move(title);
+  r.info.severity = severity;
+  r.info.category = "rbac";
+  r.info.references = {kRbacDocs, kGoodPractices};
+  r.kinds = {"Role", "ClusterRole"};
+  return r;
+}
+
+bool RoleInScope(const Resource& res, Verdict& v) {
+  if (!IsRbacObject(res) || IsBootstrap(res)) {
+    v.NotApplicable();
+    return false;
+  }
+  return true;
+}
+
+void CheckCapability(const Capability& cap, const std::string& expected, const Resource& res,
+                     Verdict& v) {
+  if (!RoleInScope(res, v)) return;
+  bool namespaced = res.kind == "Role";
+  if (namespaced && std::all_of(cap.probes.begin(), cap.probes.end(),
+                                [](const Probe& p) { return p.cluster_scoped; })) {
+    return v.NotApplicable();  // a Role cannot grant any of it
+  }
+  uint32_t index = 0;
+  for (const Node& item : Items(res.root->Get("rules"))) {
+    uint32_t i = index++;
+    if (!item.IsMapping()) continue;
+    rbac::PolicyRule rule = rbac::PolicyRule::FromNode(item, i);
+    uint64_t mask = MatchingProbes(rule, cap, namespaced);
+    if (mask != 0) v.Fail(CapabilityEvidence(rule, cap, mask, expected));
+  }
+  if (!v.violations().empty()) {
+    v.SetMessage(
+        res.kind + " " + Quoted(res.name) + " can " + std::string(cap.what) +
+        (res.kind == "Role" ? " in namespace " + std::string(res.effective_namespace()) : ""));
+  }
+}
+
+struct CapabilityRuleSpec {
+  const char* id;
+  const char* slug;
+  const char* title;
+  Severity severity;
+  const Capability* capability;
+  const char* description;
+  const char* remediation;
+  const char* expected;
+  std::vector<std::string> controls;
+  std::vector<engine::Equivalent> equivalents;
+};
+
+std::vector<CapabilityRuleSpec> CapabilitySpecs() {
+  return {
+      {"RBAC-003",
+       "role-reads-secrets",
+       "Role can read Secrets",
+       Severity::kHigh,
+       &kCapSecrets,
+       "get, list or watch on secrets reveals every Secret in scope: service account tokens, "
+       "registry credentials, TLS keys and application passwords. list and watch return the "
+       "contents too, not just the names. Cluster-wide, that is usually a path to cluster-admin "
+       "through some privileged service account's token.",
+       "Remove get, list and watch on secrets, or restrict the rule with resourceNames to the "
+       "Secrets the workload needs; prefer mounting Secrets into the pods that use them over "
+       "reading them through the API.",
+       "no get, list or watch on secrets (or resourceNames limiting it)",
+       {"cis:5.1.2", "nsa:rbac", "nsa:secrets", "mitre:T1552.007", "mitre:T1528"},
+       {{"kubescape", "C-0015"},
+        {"kubescape", "C-0186"},
+        {"trivy", "KSV041"},
+        {"trivy", "KSV113"}}},
+      {"RBAC-004",
+       "role-manages-workloads",
+       "Role can create pods or change workload controllers",
+       Severity::kMedium,
+       &kCapWorkloads,
+       "Whoever can create a pod, or create or change a Deployment, DaemonSet, StatefulSet, "
+       "ReplicaSet, Job, CronJob or ReplicationController, can run any image as any service "
+       "account of the namespace, mount any of its Secrets, and, unless admission policy stops "
+       "it, run privileged on a node. Deployment tooling needs this; most subjects do not.",
+       "Keep create on pods and create/update/patch on workload controllers to deployment "
+       "tooling and controllers; enforce Pod Security Admission in every namespace these "
+       "subjects can write to.",
+       "no create on pods and no create, update or patch on workload controllers",
+       {"cis:5.1.4", "nsa:rbac", "mitre:T1610"},
+       {{"kubescape", "C-0188"}, {"trivy", "KSV048"}}},
+      {"RBAC-005",
+       "role-execs-into-pods",
+       "Role can exec or attach into pods",
+       Severity::kHigh,
+       &kCapExec,
+       "pods/exec and pods/attach run commands in, or take over the terminal of, running "
+       "containers: the caller gets the container's files, its mounted Secrets and its service "
+       "account token. Both are opened with create, and get suffices over WebSocket.",
+       "Remove create and get on pods/exec and pods/attach; grant them only to break-glass "
+       "operator roles, and use ephemeral debug containers under audit instead.",
+       "no create or get on pods/exec and pods/attach",
+       {"nsa:rbac", "mitre:T1609"},
+       {{"kubescape", "C-0002"}, {"trivy", "KSV053"}, {"trivy", "KSV054"}}},
+      {"RBAC-006",
+       "role-port-forwards",
+       "Role can port-forward to pods",
+       Severity::kLow,
+       &kCapPortForward,
+       "pods/portforward tunnels the caller's traffic straight to any port of a pod, past "
+       "Services, Ingress, and NetworkPolicies: databases and admin endpoints that are never "
+       "exposed become reachable.",
+       "Remove create and get on pods/portforward outside of operator roles.",
+       "no create or get on pods/portforward",
+       {"nsa:rbac", "nsa:network-policies"},
+       {{"kubescape", "C-0063"}}},
+      {"RBAC-007",
+       "role-escalates-or-binds",
+       "Role can escalate or bind roles",
+       Severity::kHigh,
+       &kCapEscalateBind,
+       "Kubernetes stops subjects from granting permissions they do not hold, except for those "
+       "with escalate (write any rule into a role) or bind (bind any role). Either, together with "
+       "write access to roles or bindings, leads to cluster-admin.",
+       "Remove escalate and bind, or limit bind with resourceNames to the few roles a "
+       "delegated administrator may hand out.",
+       "no escalate or bind (or bind limited by resourceNames)",
+       {"cis:5.1.8", "nsa:rbac", "mitre:T1098.006"},
+       {{"kubescape", "C-0191"}, {"trivy", "KSV050"}}},
+      {"RBAC-008",
+       "role-impersonates",
+       "Role can impersonate users, groups or service accounts",
+       Severity::kCritical,
+       &kCapImpersonate,
+       "impersonate lets the caller send requests as another user, group or service account; "
+       "impersonating the system:masters group, or any cluster-admin, is full control of the "
+       "cluster, and the audit log records the impersonated identity.",
+       "Remove impersonate, or limit it with resourceNames to specific, unprivileged identities.",
+       "no impersonate (or impersonate limited to unprivileged names)",
+       {"cis:5.1.8", "nsa:rbac", "mitre:T1078"},
+       {{"kubescape", "C-0065"}, {"trivy", "KSV043"}}},
+      {"RBAC-009",
+       "role-proxies-to-nodes",
+       "Role can use the kubelet API through nodes/proxy",
+       Severity::kHigh,
+       &kCapNodeProxy,
+       "nodes/proxy opens the kubelet API of every node: run commands in any container on the "
+       "node, read its logs and pod specs, all outside API server admission and audit.",
+       "Remove nodes/proxy; monitoring agents need nodes/metrics or nodes/stats instead.",
+       "no access to nodes/proxy",
+       {"cis:5.1.10", "nsa:rbac", "mitre:T1609"},
+       {{"kubescape", "C-0279"}, {"trivy", "KSV047"}}},
+      {"RBAC-010",
+       "role-creates-service-account-tokens",
+       "Role can create service account tokens",
+       Severity::kHigh,
+       &kCapToken,
+       "create on serviceaccounts/token mints a token for any service account in scope, with "
+       "the caller's choice of audience and lifetime: whatever any of those accounts may do, "
+       "the caller may do.",
+       "Remove create on serviceaccounts/token, or limit it with resourceNames to the service "
+       "accounts the caller must act for.",
+       "no create on serviceaccounts/token",
+       {"cis:5.1.13", "nsa:rbac", "nsa:service-account-tokens", "mitre:T1528"},
+       {{"kubescape", "C-0282"}}},
+      {"RBAC-011",
+       "role-approves-csrs",
+       "Role can approve certificate signing requests",
+       Severity::kHigh,
+       &kCapCsr,
+       "update on certificatesigningrequests/approval (with approve on the signer) approves "
+       "client certificates: a certificate for a user in a privileged group is a new, "
+       "long-lived cluster-admin credential that no binding shows.",
+       "Remove update and patch on certificatesigningrequests/approval; leave approval to the "
+       "controller manager and a dedicated, audited approver.",
+       "no update or patch on certificatesigningrequests/approval",
+       {"cis:5.1.11", "nsa:rbac", "mitre:T1078"},
+       {{"kubescape", "C-0280"}}},
+      {"RBAC-012",
+       "role-writes-admission-webhooks",
+       "Role can change admission webhook configurations",
+       Severity::kHigh,
+       &kCapWebhooks,
+       "Admission webhooks see every object they register for, Secrets included, and mutating "
+       "ones can rewrite pods as they are created; deleting or loosening a policy webhook turns "
+       "the policy off. Writing webhook configurations is control over admission itself.",
+       "Remove create, update, patch and delete on validatingwebhookconfigurations and "
+       "mutatingwebhookconfigurations outside the installer of the webhook itself.",
+       "read-only access to admission webhook configurations",
+       {"cis:5.1.12", "nsa:rbac", "mitre:T1562.001"},
+       {{"kubescape", "C-0281"}, {"trivy", "KSV114"}}},
+      {"RBAC-013",
+       "role-creates-persistent-volumes",
+       "Role can create PersistentVolumes",
+       Severity::kMedium,
+       &kCapPv,
+       "A PersistentVolume can be a hostPath on a node; Pod Security Admission does not look at "
+       "PersistentVolumes, so whoever can create them and claim them mounts node directories "
+       "into pods that admission considers restricted.",
+       "Remove create on persistentvolumes; let users claim storage through "
+       "PersistentVolumeClaims and StorageClasses.",
+       "no create on persistentvolumes",
+       {"cis:5.1.9", "nsa:rbac", "mitre:T1611"},
+       {{"kubescape", "C-0278"}}},
+  };
+}
+
+// --- RBAC-001 / RBAC-002: wildcards ------------------------------------------
+
+void RegisterWildcardRules(engine::RuleRegistry& registry) {
+  Rule full = RoleRule("RBAC-001", "role-grants-everything",
+                       "Role grants every verb on every resource", Severity::kCritical);
+  full.info.description =
+      "A rule with \"*\" verbs, resources and API groups is cluster-admin in a ClusterRole and "
+      "owner of everything in the namespace in a Role, including Secrets, pods and RBAC; it "
+      "also silently covers resources added to the cluster later.";
+  full.info.remediation =
+      "Replace the wildcard rule with the API groups, resources and verbs the subject needs; "
+      "bind the built-in admin or edit roles for namespace administrators.";
+  full.info.controls = {"cis:5.1.3", "cis:5.1.1", "nsa:rbac", "mitre:T1078"};
+  full.info.equivalents = {{"trivy", "KSV044"}, {"kubescape", "C-0187"}};
+  full.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!RoleInScope(res, v)) return;
+    uint32_t index = 0;
+    for (const Node& item : Items(res.root->Get("rules"))) {
+      uint32_t i = index++;
+      if (!item.IsMapping()) continue;
+      rbac::PolicyRule rule = rbac::PolicyRule::FromNode(item, i);
+      if (!rbac::IsFullWildcard(rule)) continue;
+      v.Fail(engine::BadValue(item, rule.Pointer(), "specific apiGroups, resources and verbs",
+                              "rules[" + std::to_string(i) +
+                                  "] grants \"*\" verbs on \"*\" resources in \"*\" API groups"));
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(
+          res.kind + " " + Quoted(res.name) +
+          (res.kind == "Role" ? " grants full control of its namespace" : " grants cluster-admin"));
+    }
+  };
+  registry.Add(std::move(full));
+
+  Rule wild = RoleRule("RBAC-002", "role-uses-wildcards", "Role uses wildcards", Severity::kMedium);
+  wild.info.description =
+      "\"*\" in verbs, resources, API groups or non-resource URLs grants more than anyone wrote "
+      "down: every verb including escalate and impersonate, every subresource including exec, "
+      "and every resource that a CRD or a Kubernetes upgrade adds later.";
+  wild.info.remediation =
+      "List the verbs, resources and API groups explicitly. Rules that are \"*\" on all three are "
+      "reported by RBAC-001 instead.";
+  wild.info.controls = {"cis:5.1.3", "nsa:rbac"};
+  wild.info.equivalents = {{"trivy", "KSV045"}, {"trivy", "KSV046"}, {"kubescape", "C-0187"}};
+  wild.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!RoleInScope(res, v)) return;
+    uint32_t index = 0;
+    for (const Node& item : Items(res.root->Get("rules"))) {
+      uint32_t i = index++;
+      if (!item.IsMapping()) continue;
+      rbac::PolicyRule rule = rbac::PolicyRule::FromNode(item, i);
+      if (rbac::IsFullWildcard(rule)) continue;  // RBAC-001
+      struct Field {
+        const char* key;
+        const Node* list;
+      };
+      for (const Field& f :
+           {Field{"verbs", rule.verbs}, Field{"apiGroups", rule.api_groups},
+            Field{"resources", rule.resources}, Field{"nonResourceURLs", rule.non_resource_urls}}) {
+        uint32_t m = 0;
+        for (const Node& entry : Items(f.list)) {
+          uint32_t pos = m++;
+          auto s = entry.GetString();
+          if (!s ||
+              (*s != "*" && !(f.key == std::string_view("resources") && s->starts_with("*/")))) {
+            continue;
+          }
+          v.Fail(engine::BadValue(
+              entry, rule.Pointer() + "/" + f.key + "/" + std::to_string(pos),
+              std::string("explicit ") + f.key,
+              "rules[" + std::to_string(i) + "]." + f.key + " has the wildcard " + Quoted(*s)));
+        }
+      }
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(res.kind + " " + Quoted(res.name) + " uses " +
+                   std::to_string(v.violations().size()) + " wildcard" +
+                   (v.violations().size() == 1 ? "" : "s"));
+    }
+  };
+  registry.Add(std::move(wild));
+}
+
+// --- RBAC-014: aggregation into the built-in roles ----------------------------
+
+struct AggregationTarget {
+  std::string_view label;
+  std::string_view role;
+  bool read_only;  // view: nothing but get/list/watch, no secrets
+};
+
+constexpr AggregationTarget kAggregationTargets[] = {
+    {"rbac.authorization.k8s.io/aggregate-to-view", "view", true},
+    {"rbac.authorization.k8s.io/aggregate-to-edit", "edit", false},
+    {"rbac.authorization.k8s.io/aggregate-to-admin", "admin", false},
+};
+
+void RegisterAggregationRule(engine::RuleRegistry& registry) {
+  Rule r = RoleRule("RBAC-014", "clusterrole-extends-builtin-roles",
+                    "ClusterRole adds dangerous permissions to the built-in view, edit or admin "
+                    "roles",
+                    Severity::kHigh);
+  r.kinds = {"ClusterRole"};
+  r.info.description =
+      "A ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-view (or -edit, -admin) is "
+      "merged into the built-in role of that name, which is typically bound to many people. "
+      "Write verbs or Secrets in view, or escalation paths in edit and admin, silently reach "
+      "all of them.";
+  r.info.remediation =
+      "Aggregate only read access to your own resources into view, and only namespaced "
+      "management of your own resources into edit and admin; bind anything else explicitly.";
+  r.info.controls = {"nsa:rbac", "mitre:T1098.006"};
+  r.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!RoleInScope(res, v)) return;
+    const AggregationTarget* target = nullptr;
+    for (const AggregationTarget& t : kAggregationTargets) {
+      if (res.Label(t.label) != nullptr &&
+          res.Label(t.label)->GetString() == std::optional<std::string_view>("true")) {
+        // The narrowest role wins the report: view before edit before admin.
+        target = &t;
+        break;
+      }
+    }
+    if (target == nullptr) return v.NotApplicable();
+    static const Capability* const kNeverInAny[] = {
+        &kCapEscalateBind, &kCapImpersonate, &kCapNodeProxy, &kCapCsr, &kCapWebhooks, &kCapPv};
+    static const Capability* const kNeverInView[] = {&kCapSecrets, &kCapExec, &kCapPortForward,
+                                                     &kCapToken};
+    std::string into = "aggregated into the built-in " + Quoted(target->role) + " role";
+    uint32_t index = 0;
+    for (const Node& item : Items(res.root->Get("rules"))) {
+      uint32_t i = index++;
+      if (!item.IsMapping()) continue;
+      rbac::PolicyRule rule = rbac::PolicyRule::FromNode(item, i);
+      if (rbac::IsFullWildcard(rule)) {
+        v.Fail(engine::BadValue(item, rule.Pointer(), "no wildcard rules",
+                                "rules[" + std::to_string(i) + "] grants everything, " + into));
+        continue;
+      }
+      bool reported = false;
+      auto report = [&](const Capability& cap) {
+        if (reported) return;
+        uint64_t mask = MatchingProbes(rule, cap, false);
+        if (mask == 0) return;
+        Evidence e = CapabilityEvidence(
+            rule, cap, mask, "nothing beyond what " + std::string(target->role) + " grants");
+        e.message += ", " + into;
+        v.Fail(std::move(e));
+        reported = true;
+      };
+      for (const Capability* cap : kNeverInAny) report(*cap);
+      if (!target->read_only) continue;
+      for (const Capability* cap : kNeverInView) report(*cap);
+      if (reported) continue;
+      // view is read-only: any other verb is a write.
+      uint32_t pos = 0;
+      for (const Node& verb : Items(rule.verbs)) {
+        uint32_t p = pos++;
+        auto s = verb.GetString();
+        if (!s || *s == "get" || *s == "list" || *s == "watch") continue;
+        v.Fail(engine::BadValue(
+            verb, rule.Pointer() + "/verbs/" + std::to_string(p), "get, list or watch",
+            "rules[" + std::to_string(i) + "] allows " + Quoted(*s) + ", " + into));
+        break;
+      }
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage("ClusterRole " + Quoted(res.name) + " extends the built-in " +
+                   Quoted(target->role) + " role with permissions it must not have");
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+// --- Bindings, per object --------------------------------------------------
+
+Rule BindingRule(std::string id, std::string slug, std::string title, Severity severity) {
+  Rule r;
+  r.info.id = std::move(id);
+  r.info.slug = std::move(slug);
+  r.info.title = std::move(title);
+  r.info.severity = severity;
+  r.info.category = "rbac";
+  r.info.references = {kRbacDocs, kGoodPractices};
+  r.kinds = {"RoleBinding", "ClusterRoleBinding"};
+  return r;
+}
+
+std::string_view RoleRefName(const Resource& res) {
+  const Node* ref = res.root->Get("roleRef");
+  const Node* name = ref != nullptr ? ref->Get("name") : nullptr;
+  return name != nullptr && name->IsString() ? name->string_value() : std::string_view{};
+}
+
+// Fails for each subject `match` accepts; NotApplicable for bootstrapped bindings
+// and for bindings to roles listed in `exempt_roles`.
+template <typename Match>
+void CheckSubjects(const Resource& res, Verdict& v, std::span<const std::string_view> exempt_roles,
+                   const std::string& expected, Match match) {
+  if (!IsRbacObject(res) || IsBootstrap(res)) return v.NotApplicable();
+  std::string_view role = RoleRefName(res);
+  if (std::find(exempt_roles.begin(), exempt_roles.end(), role) != exempt_roles.end()) {
+    return v.NotApplicable();
+  }
+  uint32_t index = 0;
+  std::string who;
+  for (const Node& s : Items(res.root->Get("subjects"))) {
+    uint32_t i = index++;
+    if (!s.IsMapping()) continue;
+    auto kind = s.Get("kind") ? s.Get("kind")->GetString() : std::nullopt;
+    auto name = s.Get("name") ? s.Get("name")->GetString() : std::nullopt;
+    if (!kind || !name) continue;
+    std::string why = match(*kind, *name, s);
+    if (why.empty()) continue;
+    v.Fail(engine::BadValue(s, "/subjects/" + std::to_string(i), expected, why));
+    who += (who.empty() ? "" : ", ") + std::string(*kind) + " " + Quoted(*name);
+  }
+  if (!v.violations().empty()) {
+    v.SetMessage(res.kind + " " + Quoted(res.name) + " binds " +
+                 (role.empty() ? std::string("its role") : Quoted(role)) + " to " + who);
+  }
+}
+
+void RegisterSubjectRules(engine::RuleRegistry& registry) {
+  Rule anon =
+      BindingRule("RBAC-016", "binding-to-anonymous",
+                  "Binding grants permissions to unauthenticated requests", Severity::kCritical);
+  anon.info.description =
+      "The User system:anonymous and the Group system:unauthenticated are whoever reaches the "
+      "API server without credentials: anything bound to them is open to the network.";
+  anon.info.remediation =
+      "Remove system:anonymous and system:unauthenticated from the binding's subjects; bind "
+      "the permissions to authenticated identities.";
+  anon.info.controls = {"nsa:authentication", "nsa:rbac", "mitre:T1078"};
+  anon.info.equivalents = {{"trivy", "KSV122"}};
+  anon.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    // Kubernetes binds its public health and version endpoints to everyone.
+    static constexpr std::string_view kExempt[] = {"system:public-info-viewer"};
+    CheckSubjects(res, v, kExempt, "no anonymous subjects",
+                  [](std::string_view kind, std::string_view name, const Node&) -> std::string {
+                    if (kind == "User" && name == "system:anonymous") {
+                      return "requests without credentials are system:anonymous";
+                    }
+                    if (kind == "Group" && name == "system:unauthenticated") {
+                      return "requests without credentials are in system:unauthenticated";
+                    }
+                    return {};
+                  });
+  };
+  registry.Add(std::move(anon));
+
+  Rule all =
+      BindingRule("RBAC-017", "binding-to-all-authenticated",
+                  "Binding grants permissions to every authenticated identity", Severity::kHigh);
+  all.info.description =
+      "The Groups system:authenticated and system:serviceaccounts include every service account "
+      "token in the cluster (and, for system:authenticated, every user of every identity "
+      "provider): one compromised pod anywhere holds whatever is bound to them.";
+  all.info.remediation =
+      "Bind the role to the specific users, groups or service accounts that need it.";
+  all.info.controls = {"nsa:authentication", "nsa:rbac", "mitre:T1078"};
+  all.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    static constexpr std::string_view kExempt[] = {"system:public-info-viewer", "system:discovery",
+                                                   "system:basic-user"};
+    CheckSubjects(res, v, kExempt, "specific subjects",
+                  [](std::string_view kind, std::string_view name, const Node&) -> std::string {
+                    if (kind != "Group") return {};
+                    if (name == "system:authenticated") return "every authenticated identity";
+                    if (name == "system:serviceaccounts") {
+                      return "every service account of every namespace";
+                    }
+                    return {};
+                  });
+  };
+  registry.Add(std::move(all));
+
+  Rule dflt =
+      BindingRule("RBAC-018", "default-service-account-bound",
+                  "Binding grants permissions to a default service account", Severity::kMedium);
+  dflt.info.description =
+      "Every pod that names no service account runs as its namespace's default account: "
+      "permissions bound to it reach all of them, including pods added later by anyone who can "
+      "create pods in the namespace.";
+  dflt.info.remediation =
+      "Create a dedicated service account for the workload that needs the permissions, bind "
+      "the role to it, and set serviceAccountName on that workload.";
+  dflt.info.controls = {"cis:5.1.5", "nsa:service-account-tokens", "nsa:rbac", "mitre:T1078.001"};
+  dflt.info.equivalents = {{"kubescape", "C-0189"}};
+  dflt.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    std::string_view binding_ns = res.kind == "RoleBinding" ? res.effective_namespace() : "";
+    CheckSubjects(res, v, {}, "a dedicated service account",
+                  [&](std::string_view kind, std::string_view name, const Node& s) -> std::string {
+                    if (kind != "ServiceAccount" || name != "default") return {};
+                    auto ns = s.Get("namespace") ? s.Get("namespace")->GetString() : std::nullopt;
+                    std::string_view where = ns && !ns->empty() ? *ns : binding_ns;
+                    if (where.empty()) return {};  // matches nobody
+                    return "the default service account of namespace " + Quoted(where);
+                  });
+  };
+  registry.Add(std::move(dflt));
+
+  Rule masters = BindingRule("RBAC-019", "binding-to-system-masters",
+                             "Binding names the system:masters group", Severity::kLow);
+  masters.info.description =
+      "Members of system:masters bypass RBAC entirely, so a binding to it grants nothing; its "
+      "presence suggests credentials carrying that group are in use, which no RBAC change can "
+      "ever revoke.";
+  masters.info.remediation =
+      "Remove the subject; issue administrators credentials for a regular group bound to "
+      "cluster-admin, which can be revoked.";
+  masters.info.controls = {"cis:5.1.7", "nsa:rbac"};
+  masters.info.equivalents = {{"kubescape", "C-0246"}};
+  masters.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    CheckSubjects(res, v, {}, "no system:masters subject",
+                  [](std::string_view kind, std::string_view name, const Node&) -> std::string {
+                    if (kind == "Group" && name == "system:masters") {
+                      return "system:masters bypasses RBAC; this binding changes nothing";
+                    }
+                    return {};
+                  });
+  };
+  registry.Add(std::move(masters));
+}
+
+// --- Bindings, through the model ---------------------------------------------
+
+Rule ModelRule(std::string id, std::string slug, std::string title, Severity severity) {
+  Rule r;
+  r.info.id = std::move(id);
+  r.info.slug = std::move(slug);
+  r.info.title = std::move(title);
+  r.info.severity = severity;
+  r.info.category = "rbac";
+  r.info.references = {kRbacDocs, kGoodPractices};
+  return r;
+}
+
+const rbac::PolicyRule* FullWildcardRule(const rbac::Role& role) {
+  for (const rbac::PolicyRule* rule : role.rules()) {
+    if (rbac::IsFullWildcard(*rule)) return rule;
+  }
+  return nullptr;
+}
+
+std::string RuleSource(const rbac::PolicyRule& rule) {
+  if (rule.role == nullptr || rule.role->builtin()) return "built-in";
+  return rule.role->DisplayName() + " rules[" + std::to_string(rule.index) + "]";
+}
+
+std::string SubjectPhrase(const rbac::Subject& s) {
+  std::string out(s.kind);
+  out += " ";
+  if (s.kind == "ServiceAccount" && !s.namespace_.empty()) {
+    out += std::string(s.namespace_) + "/";
+  }
+  out += s.name;
+  return out;
+}
+
+// Identities Kubernetes runs as itself; they hold cluster-admin by design.
+bool IsSystemSubject(const rbac::Subject& s) {
+  if (s.kind == "Group") return s.name == "system:masters";
+  if (s.kind == "User") return s.name.starts_with("system:") && s.name != "system:anonymous";
+  return false;
+}
+
+Finding BindingFinding(const rbac::Binding& b) {
+  Finding f;
+  f.resource = b.resource;
+  f.status = FindingStatus::kPass;
+  return f;
+}
+
+const Node& RoleRefNode(const rbac::Binding& b, std::string& pointer) {
+  if (b.role_ref != nullptr) {
+    if (const Node* name = b.role_ref->Get("name")) {
+      pointer = "/roleRef/name";
+      return *name;
+    }
+    pointer = "/roleRef";
+    return *b.role_ref;
+  }
+  pointer = "/roleRef";
+  return *b.resource->root;
+}
+
+void RegisterClusterAdminRule(engine::RuleRegistry& registry) {
+  Rule r = ModelRule("RBAC-015", "cluster-admin-binding",
+                     "Binding grants cluster-admin (or its equivalent)", Severity::kCritical);
+  r.info.description =
+      "A binding to cluster-admin, or to any role that grants every verb on every resource "
+      "(aggregated roles included), gives its subjects everything: cluster-wide through a "
+      "ClusterRoleBinding, the whole namespace, Secrets and service accounts included, through "
+      "a RoleBinding. Losing any of those credentials is losing the cluster or the namespace.";
+  r.info.remediation =
+      "Bind a role with only the permissions the subject needs (admin or edit for namespace "
+      "administrators, through RoleBindings); keep cluster-admin for break-glass accounts.";
+  r.info.controls = {"cis:5.1.1", "nsa:rbac", "mitre:T1078", "mitre:T1098.006"};
+  r.info.equivalents = {{"kubescape", "C-0035"}, {"kubescape", "C-0185"}, {"trivy", "KSV111"}};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    for (const rbac::Binding& b : model.bindings()) {
+      if (IsBootstrap(*b.resource)) continue;
+      Finding f = BindingFinding(b);
+      const rbac::PolicyRule* wildcard =
+          b.status == rbac::RoleRefStatus::kResolved ? FullWildcardRule(*b.role) : nullptr;
+      if (wildcard != nullptr) {
+        std::string who;
+        std::vector<Evidence> subjects;
+        for (const rbac::Subject& s : b.subjects) {
+          if (IsSystemSubject(s)) continue;
+          subjects.push_back(engine::BadValue(*s.node, s.Pointer(), "no subject with full access",
+                                              SubjectPhrase(s) + " gets every permission"));
+          who += (who.empty() ? "" : ", ") + SubjectPhrase(s);
+        }
+        if (!subjects.empty()) {
+          f.status = FindingStatus::kFail;
+          std::string scope =
+              b.cluster ? "cluster-wide" : "in namespace " + std::string(b.namespace_);
+          std::string role = b.role->DisplayName();
+          std::string pointer;
+          const Node& ref = RoleRefNode(b, pointer);
+          f.evidence.push_back(engine::BadValue(
+              ref, pointer, "a role with only the permissions needed",
+              role + " grants every verb on every resource (" + RuleSource(*wildcard) + ")"));
+          for (Evidence& e : subjects) f.evidence.push_back(std::move(e));
+          f.message = b.resource->kind + " " + Quoted(b.resource->name) + " gives " + role +
+                      "'s full access " + scope + " to " + who;
+        }
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterMissingRoleRule(engine::RuleRegistry& registry) {
+  Rule r = ModelRule("RBAC-020", "binding-to-missing-role",
+                     "Binding references a role the manifests do not define", Severity::kLow);
+  r.info.description =
+      "A binding whose role does not exist grants nothing until someone creates a role of that "
+      "name, which then silently takes effect for the bound subjects; it is often a typo, or a "
+      "Role expected in another namespace. Bindings to roles Kubernetes provides (cluster-admin, "
+      "admin, edit, view, system:*) are not reported; the role may also live in manifests that "
+      "were not scanned.";
+  r.info.remediation =
+      "Fix roleRef (kind, name; a RoleBinding's Role must be in the binding's namespace), add "
+      "the role to the manifests, or remove the binding.";
+  r.info.controls = {"nsa:rbac"};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    for (const rbac::Binding& b : model.bindings()) {
+      if (IsBootstrap(*b.resource) || b.status == rbac::RoleRefStatus::kInvalid) continue;
+      Finding f = BindingFinding(b);
+      if (b.status == rbac::RoleRefStatus::kMissing && !rbac::IsWellKnownRoleName(b.role_name)) {
+        f.status = FindingStatus::kFail;
+        std::string target = std::string(b.role_kind) + " " + Quoted(b.role_name);
+        std::string detail = target + " is not defined";
+        if (b.role_kind == "Role") {
+          detail += " in namespace " + std::string(b.namespace_);
+          for (const auto& role : model.roles()) {
+            if (role->kind() == "Role" && role->name() == b.role_name) {
+              detail +=
+                  " (a Role of that name is in namespace " + std::string(role->namespace_()) + ")";
+              break;
+            }
+          }
+        } else if (model.FindRole("Role", b.namespace_, b.role_name) != nullptr) {
+          detail += " (a Role of that name is; set roleRef.kind: Role)";
+        }
+        std::string pointer;
+        const Node& ref = RoleRefNode(b, pointer);
+        f.evidence.push_back(
+            engine::BadValue(ref, pointer, "a role defined in the manifests", detail));
+        f.message = b.resource->kind + " " + Quoted(b.resource->name) + " references " + target +
+                    ", which the manifests do not define";
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterIneffectiveRule(engine::RuleRegistry& registry) {
+  Rule r = ModelRule("RBAC-021", "rolebinding-cluster-scoped-permissions",
+                     "RoleBinding to a ClusterRole whose cluster-scoped permissions cannot apply",
+                     Severity::kInfo);
+  r.info.description =
+      "A RoleBinding grants its ClusterRole only inside its namespace: rules about "
+      "cluster-scoped resources (nodes, persistentvolumes, clusterroles, ...) and non-resource "
+      "URLs grant nothing through it. The author probably expected them to, and something "
+      "relying on them will fail.";
+  r.info.remediation =
+      "Use a ClusterRoleBinding if cluster-wide access is intended (and justified), or remove "
+      "the cluster-scoped rules from the role.";
+  r.info.controls = {"nsa:rbac"};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    for (const rbac::Binding& b : model.bindings()) {
+      if (b.cluster || b.role_kind != "ClusterRole" || IsBootstrap(*b.resource)) continue;
+      if (b.status != rbac::RoleRefStatus::kResolved || b.role->builtin() ||
+          IsBootstrap(*b.role->resource())) {
+        continue;
+      }
+      Finding f = BindingFinding(b);
+      std::vector<std::string> ineffective;
+      for (const rbac::PolicyRule* rule : b.role->rules()) {
+        std::string what;
+        for (const Node& res : Items(rule->resources)) {
+          auto name = res.GetString();
+          if (!name) continue;
+          std::string_view base = name->substr(0, name->find('/'));
+          bool cluster_scoped = false;
+          for (const Node& g : Items(rule->api_groups)) {
+            auto group = g.GetString();
+            if (group && rbac::IsClusterScopedResource(*group, base)) cluster_scoped = true;
+          }
+          if (cluster_scoped) what += (what.empty() ? "" : ", ") + std::string(*name);
+        }
+        if (!what.empty()) ineffective.push_back(what + " (" + RuleSource(*rule) + ")");
+        if (Items(rule->non_resource_urls).size() > 0) {
+          ineffective.push_back("non-resource URLs (" + RuleSource(*rule) + ")");
+        }
+      }
+      if (!ineffective.empty()) {
+        f.status = FindingStatus::kFail;
+        std::string list;
+        for (const std::string& s : ineffective) list += (list.empty() ? "" : "; ") + s;
+        std::string pointer;
+        const Node& ref = RoleRefNode(b, pointer);
+        f.evidence.push_back(engine::BadValue(
+            ref, pointer, "a ClusterRoleBinding, or a role without cluster-scoped rules",
+            "ineffective through a RoleBinding: " + list));
+        f.message = "RoleBinding " + Quoted(b.resource->name) + " cannot grant the " +
+                    "cluster-scoped permissions of " + b.role->DisplayName();
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+// --- RBAC-022: what a workload's service account token can do ----------------
+
+struct NamedCapability {
+  const Capability* cap;
+  std::string_view label;
+};
+
+constexpr size_t kAdminBit = 0;  // bit 0: cluster-admin equivalent; then kWorkloadCaps
+
+const NamedCapability kWorkloadCaps[] = {
+    {&kCapSecrets, "read secrets"},
+    {&kCapWorkloads, "create pods or workloads"},
+    {&kCapExec, "exec into pods"},
+    {&kCapEscalateBind, "escalate or bind roles"},
+    {&kCapImpersonate, "impersonate"},
+    {&kCapNodeProxy, "proxy to kubelets"},
+    {&kCapToken, "mint service account tokens"},
+    {&kCapCsr, "approve CSRs"},
+    {&kCapWebhooks, "change admission webhooks"},
+    {&kCapPv, "create persistent volumes"},
+};
+
+uint32_t CapabilityMask(const rbac::Role& role, bool namespaced) {
+  uint32_t mask = 0;
+  for (const rbac::PolicyRule* rule : role.rules()) {
+    if (rbac::IsFullWildcard(*rule)) mask |= 1u << kAdminBit;
+    for (size_t i = 0; i < std::size(kWorkloadCaps); ++i) {
+      if ((mask & (1u << (i + 1))) == 0 &&
+          MatchingProbes(*rule, *kWorkloadCaps[i].cap, namespaced)) {
+        mask |= 1u << (i + 1);
+      }
+    }
+  }
+  return mask;
+}
+
+std::string MaskPhrase(uint32_t mask) {
+  if (mask & (1u << kAdminBit)) return "do everything";
+  std::string out;
+  for (size_t i = 0; i < std::size(kWorkloadCaps); ++i) {
+    if (mask & (1u << (i + 1)))
+      out += (out.empty() ? "" : ", ") + std::string(kWorkloadCaps[i].label);
+  }
+  return out;
+}
+
+// Whether the pod gets a service account token: automountServiceAccountToken on
+// the pod, else on the ServiceAccount, else yes; a projected token volume
+// mounts one regardless.
+bool MountsToken(const core::PodSpecView& pod, const core::Inventory& inv, std::string_view ns,
+                 std::string_view sa) {
+  for (const Node& vol : Items(pod.spec->Get("volumes"))) {
+    for (const Node& src : Items(vol.Find({"projected", "sources"}))) {
+      if (src.Get("serviceAccountToken") != nullptr) return true;
+    }
+  }
+  if (const Node* a = pod.spec->Get("automountServiceAccountToken")) {
+    if (auto b = a->GetBool()) return *b;
+  }
+  if (const Resource* account = inv.Find("ServiceAccount", ns, sa)) {
+    if (const Node* a = account->root->Get("automountServiceAccountToken")) {
+      if (auto b = a->GetBool()) return *b;
+    }
+  }
+  return true;
+}
+
+void RegisterWorkloadRule(engine::RuleRegistry& registry) {
+  Rule r = ModelRule("RBAC-022", "workload-token-is-privileged",
+                     "Workload runs with a service account token that holds dangerous "
+                     "permissions",
+                     Severity::kMedium);
+  r.info.description =
+      "Every container of a pod can read its service account token. When the account (or a "
+      "group it belongs to) is bound to roles that read Secrets, create pods, exec, escalate "
+      "or impersonate, a single compromised container inherits all of that.";
+  r.info.remediation =
+      "Give the workload its own service account with only the permissions it uses; set "
+      "automountServiceAccountToken: false where it does not call the API at all.";
+  r.info.controls = {"cis:5.1.6", "nsa:service-account-tokens", "nsa:rbac", "mitre:T1528",
+                     "mitre:T1552.007"};
+  r.info.equivalents = {{"kubescape", "C-0053"}};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    const core::Inventory& inv = *ctx.inventory;
+    if (inv.pod_specs().empty()) return;
+    rbac::Model model = rbac::Model::Build(inv);
+    // Who holds what, computed once per binding.
+    struct Held {
+      const rbac::Binding* binding;
+      uint32_t mask;
+    };
+    std::unordered_map<const rbac::Role*, uint32_t> cluster_masks, namespaced_masks;
+    std::unordered_map<std::string, std::vector<Held>> by_account, by_group;
+    for (const rbac::Binding& b : model.bindings()) {
+      if (b.status != rbac::RoleRefStatus::kResolved) continue;
+      auto& cache = b.cluster ? cluster_masks : namespaced_masks;
+      auto it = cache.find(b.role);
+      if (it == cache.end()) it = cache.emplace(b.role, CapabilityMask(*b.role, !b.cluster)).first;
+      if (it->second == 0) continue;
+      for (const rbac::Subject& s : b.subjects) {
+        if (s.kind == "ServiceAccount" && !s.namespace_.empty()) {
+          by_account[std::string(s.namespace_) + "/" + std::string(s.name)].push_back(
+              {&b, it->second});
+        } else if (s.kind == "Group") {
+          by_group[std::string(s.name)].push_back({&b, it->second});
+        }
+      }
+    }
+    for (const core::PodSpecView& pod : inv.pod_specs()) {
+      const Resource& res = *pod.resource;
+      if (res.kind == "PodTemplate") continue;
+      Finding f;
+      f.resource = &res;
+      f.status = FindingStatus::kPass;
+      std::string_view ns = res.effective_namespace();
+      const Node* sa_node = pod.spec->Get("serviceAccountName");
+      if (sa_node == nullptr || !sa_node->IsString() || sa_node->string_value().empty()) {
+        const Node* legacy = pod.spec->Get("serviceAccount");
+        sa_node = legacy != nullptr && legacy->IsString() && !legacy->string_value().empty()
+                      ? legacy
+                      : nullptr;
+      }
+      std::string_view sa = sa_node ? sa_node->string_value() : "default";
+      if (MountsToken(pod, inv, ns, sa) && (!by_account.empty() || !by_group.empty())) {
+        uint32_t mask = 0;
+        std::string via;
+        auto take = [&](const std::vector<Held>* held) {
+          if (held == nullptr) return;
+          for (const Held& h : *held) {
+            mask |= h.mask;
+            via += (via.empty() ? "" : ", ") + h.binding->resource->DisplayName();
+          }
+        };
+        auto find = [](auto& map, const std::string& key) -> const std::vector<Held>* {
+          auto it = map.find(key);
+          return it == map.end() ? nullptr : &it->second;
+        };
+        take(find(by_account, std::string(ns) + "/" + std::string(sa)));
+        take(find(by_group, "system:serviceaccounts"));
+        take(find(by_group, "system:serviceaccounts:" + std::string(ns)));
+        take(find(by_group, "system:authenticated"));
+        if (mask != 0) {
+          f.status = FindingStatus::kFail;
+          std::string account =
+              "service account " + Quoted(std::string(ns) + "/" + std::string(sa));
+          std::string what = account + ", which can " + MaskPhrase(mask) + " (through " + via + ")";
+          std::string pointer = pod.spec_pointer + "/serviceAccountName";
+          f.evidence.push_back(
+              sa_node != nullptr
+                  ? engine::BadValue(*sa_node,
+                                     sa_node == pod.spec->Get("serviceAccountName")
+                                         ? pointer
+                                         : pod.spec_pointer + "/serviceAccount",
+                                     "a service account with only the permissions it uses", what)
+                  : engine::MissingField(*pod.spec, pointer,
+                                         "a dedicated service account, or "
+                                         "automountServiceAccountToken: false",
+                                         "no serviceAccountName: the pod runs as the " + what));
+          f.message = res.kind + " " + Quoted(res.name) + " mounts the token of " + account +
+                      ", which can " + MaskPhrase(mask);
+        }
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+// --- RBAC-023: objects the API server would reject ----------------------------
+
+void CheckStringList(const Node& parent, std::string_view key, const std::string& base,
+                     Verdict& v) {
+  const Node* list = parent.Get(key);
+  if (list == nullptr || list->IsNull()) return;
+  std::string pointer = base + "/" + std::string(key);
+  if (!list->IsSequence()) {
+    v.Fail(engine::BadValue(*list, pointer, "a list of strings",
+                            std::string(key) + " is a " +
+                                std::string(core::NodeTypeName(list->type())) + ", not a list"));
+    return;
+  }
+  uint32_t i = 0;
+  for (const Node& item : list->items()) {
+    uint32_t pos = i++;
+    if (item.IsString()) continue;
+    v.Fail(engine::BadValue(item, pointer + "/" + std::to_string(pos), "a string",
+                            std::string(key) + " item is a " +
+                                std::string(core::NodeTypeName(item.type())) + ", not a string"));
+  }
+}
+
+size_t ListSize(const Node& parent, std::string_view key) {
+  const Node* list = parent.Get(key);
+  return list != nullptr && list->IsSequence() ? list->size() : 0;
+}
+
+// Absent, null or an empty list: "required" applies (a wrong type is reported already).
+bool Unset(const Node& parent, std::string_view key) {
+  const Node* list = parent.Get(key);
+  return list == nullptr || list->IsNull() || (list->IsSequence() && list->size() == 0);
+}
+
+void CheckRoleShape(const Resource& res, Verdict& v) {
+  const Node* rules = res.root->Get("rules");
+  if (rules == nullptr || rules->IsNull()) return;
+  if (!rules->IsSequence()) {
+    v.Fail(engine::BadValue(*rules, "/rules", "a list of rules", "rules is not a list"));
+    return;
+  }
+  bool namespaced = res.kind == "Role";
+  uint32_t index = 0;
+  for (const Node& rule : rules->items()) {
+    std::string base = "/rules/" + std::to_string(index++);
+    if (!rule.IsMapping()) {
+      v.Fail(engine::BadValue(rule, base, "an object", "rule is not an object"));
+      continue;
+    }
+    for (std::string_view key :
+         {"verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"}) {
+      CheckStringList(rule, key, base, v);
+    }
+    if (Unset(rule, "verbs")) {
+      v.Fail(engine::MissingField(rule.Get("verbs") ? *rule.Get("verbs") : rule, base + "/verbs",
+                                  "at least one verb", "verbs must contain at least one value"));
+    }
+    if (ListSize(rule, "nonResourceURLs") > 0) {
+      const Node& urls = *rule.Get("nonResourceURLs");
+      if (namespaced) {
+        v.Fail(engine::BadValue(urls, base + "/nonResourceURLs", "no nonResourceURLs in a Role",
+                                "namespaced rules cannot apply to non-resource URLs"));
+      }
+      if (ListSize(rule, "apiGroups") + ListSize(rule, "resources") +
+              ListSize(rule, "resourceNames") >
+          0) {
+        v.Fail(engine::BadValue(urls, base + "/nonResourceURLs",
+                                "either resources or nonResourceURLs",
+                                "rules cannot apply to both regular resources and non-resource "
+                                "URLs"));
+      }
+      continue;
+    }
+    if (Unset(rule, "apiGroups")) {
+      v.Fail(engine::MissingField(rule, base + "/apiGroups", "at least one API group (\"\" = core)",
+                                  "resource rules must supply at least one api group"));
+    }
+    if (Unset(rule, "resources")) {
+      v.Fail(engine::MissingField(rule, base + "/resources", "at least one resource",
+                                  "resource rules must supply at least one resource"));
+    }
+  }
+}
+
+void CheckBindingShape(const Resource& res, Verdict& v) {
+  bool cluster = res.kind == "ClusterRoleBinding";
+  const Node* ref = res.root->Get("roleRef");
+  if (ref == nullptr || !ref->IsMapping()) {
+    v.Fail(ref == nullptr
+               ? engine::MissingField(*res.root, "/roleRef", "a roleRef", "roleRef is required")
+               : engine::BadValue(*ref, "/roleRef", "an object", "roleRef is not an object"));
+  } else {
+    const Node* kind = ref->Get("kind");
+    auto k = kind ? kind->GetString() : std::nullopt;
+    bool kind_ok = k && (*k == "ClusterRole" || (!cluster && *k == "Role"));
+    if (!kind_ok) {
+      std::string expected = cluster ? "ClusterRole" : "Role or ClusterRole";
+      v.Fail(kind == nullptr
+                 ? engine::MissingField(*ref, "/roleRef/kind", expected, "roleRef.kind is required")
+                 : engine::BadValue(*kind, "/roleRef/kind", expected, "unsupported roleRef.kind"));
+    }
+    const Node* name = ref->Get("name");
+    if (name == nullptr || !name->IsString() || name->string_value().empty()) {
+      v.Fail(name == nullptr ? engine::MissingField(*ref, "/roleRef/name", "a role name",
+                                                    "roleRef.name is required")
+                             : engine::BadValue(*name, "/roleRef/name", "a role name",
+                                                "roleRef.name is not a role name"));
+    }
+    if (const Node* group = ref->Get("apiGroup");
+        group != nullptr && !group->IsNull() &&
+        !(group->IsString() &&
+          (group->string_value().empty() || group->string_value() == rbac::kRbacGroup))) {
+      v.Fail(engine::BadValue(*group, "/roleRef/apiGroup", std::string(rbac::kRbacGroup),
+                              "unsupported roleRef.apiGroup"));
+    }
+  }
+  const Node* subjects = res.root->Get("subjects");
+  if (subjects == nullptr || subjects->IsNull()) return;
+  if (!subjects->IsSequence()) {
+    v.Fail(
+        engine::BadValue(*subjects, "/subjects", "a list of subjects", "subjects is not a list"));
+    return;
+  }
+  uint32_t index = 0;
+  for (const Node& s : subjects->items()) {
+    std::string base = "/subjects/" + std::to_string(index++);
+    if (!s.IsMapping()) {
+      v.Fail(engine::BadValue(s, base, "an object", "subject is not an object"));
+      continue;
+    }
+    auto str = [&](std::string_view key) -> std::optional<std::string_view> {
+      const Node* n = s.Get(key);
+      if (n == nullptr || n->IsNull()) return std::string_view{};
+      if (!n->IsString()) {
+        v.Fail(engine::BadValue(*n, base + "/" + std::string(key), "a string",
+                                std::string(key) + " is not a string"));
+        return std::nullopt;
+      }
+      return n->string_value();
+    };
+    auto kind = str("kind");
+    auto name = str("name");
+    auto ns = str("namespace");
+    auto group = str("apiGroup");
+    if (name && name->empty()) {
+      v.Fail(engine::MissingField(s, base + "/name", "a subject name", "subject name is required"));
+    }
+    if (!kind) continue;
+    if (*kind == "ServiceAccount") {
+      if (group && !group->empty()) {
+        v.Fail(engine::BadValue(*s.Get("apiGroup"), base + "/apiGroup", "\"\"",
+                                "a ServiceAccount subject has the core API group"));
+      }
+      if (cluster && ns && ns->empty()) {
+        v.Fail(engine::MissingField(s, base + "/namespace", "the service account's namespace",
+                                    "a ServiceAccount in a ClusterRoleBinding needs a namespace"));
+      }
+    } else if (*kind == "User" || *kind == "Group") {
+      if (group && !group->empty() && *group != rbac::kRbacGroup) {
+        v.Fail(engine::BadValue(*s.Get("apiGroup"), base + "/apiGroup",
+                                std::string(rbac::kRbacGroup),
+                                "a User or Group subject has the rbac.authorization.k8s.io group"));
+      }
+    } else {
+      const Node* k = s.Get("kind");
+      v.Fail(k == nullptr ? engine::MissingField(s, base + "/kind", "User, Group or ServiceAccount",
+                                                 "subject kind is required")
+                          : engine::BadValue(*k, base + "/kind", "User, Group or ServiceAccount",
+                                             "unsupported subject kind"));
+    }
+  }
+}
+
+void RegisterMalformedRule(engine::RuleRegistry& registry) {
+  Rule r = ModelRule("RBAC-023", "malformed-rbac-object", "RBAC object the API server would reject",
+                     Severity::kLow);
+  r.kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"};
+  r.info.description =
+      "A role or binding with values of the wrong type, a rule without verbs or API groups, "
+      "non-resource URLs in a Role, or an unsupported roleRef or subject is rejected by the "
+      "API server: the permissions it was meant to grant (or limit) are not what the manifest "
+      "says, and kspm's other RBAC rules count such parts as granting nothing.";
+  r.info.remediation =
+      "Fix the field as the evidence says: lists of strings for verbs, apiGroups (\"\" for the "
+      "core group), resources, resourceNames and nonResourceURLs; roleRef.kind Role or "
+      "ClusterRole; subjects of kind User, Group or ServiceAccount.";
+  r.info.controls = {"nsa:rbac"};
+  r.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!IsRbacObject(res)) return v.NotApplicable();
+    if (res.kind == "Role" || res.kind == "ClusterRole") {
+      CheckRoleShape(res, v);
+    } else {
+      CheckBindingShape(res, v);
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(res.kind + " " + Quoted(res.name) + " would be rejected by the API server");
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+}  // namespace
+
+void RegisterRbacRules(engine::RuleRegistry& registry) {
+  RegisterWildcardRules(registry);
+  for (CapabilityRuleSpec& spec : CapabilitySpecs()) {
+    Rule r = RoleRule(spec.id, spec.slug, spec.title, spec.severity);
+    r.info.description = spec.description;
+    r.info.remediation = spec.remediation;
+    r.info.controls = std::move(spec.controls);
+    r.info.equivalents = std::move(spec.equivalents);
+    const Capability* cap = spec.capability;
+    std::string expected = spec.expected;
+    r.check = [cap, expected](const Resource& res, const RuleContext&, Verdict& v) {
+      CheckCapability(*cap, expected, res, v);
+    };
+    registry.Add(std::move(r));
+  }
+  RegisterAggregationRule(registry);
+  RegisterClusterAdminRule(registry);
+  RegisterSubjectRules(registry);
+  RegisterMissingRoleRule(registry);
+  RegisterIneffectiveRule(registry);
+  RegisterWorkloadRule(registry);
+  RegisterMalformedRule(registry);
+}
 
 }  // namespace kspm::rules
