@@ -118,20 +118,26 @@ void Inventory::AddObject(const Document& doc, const Node& obj, std::string poin
   }
   const Node* api = obj.Get("apiVersion");
   const Node* kind = obj.Get("kind");
-  std::string api_version(api && api->IsString() ? api->string_value() : default_api_version);
-  std::string kind_name(kind && kind->IsString() ? kind->string_value() : default_kind);
+  std::string api_version(api && api->IsString() ? api->string_value() : "");
+  std::string kind_name(kind && kind->IsString() ? kind->string_value() : "");
+  // Like kubectl, a List item takes its list's type only when it names neither its
+  // apiVersion nor its kind.
+  if (api == nullptr && kind == nullptr) {
+    api_version = default_api_version;
+    kind_name = default_kind;
+  }
   if (api_version.empty() || kind_name.empty()) {
     note("object without apiVersion or kind; skipped");
     return;
   }
+  // kubectl treats any object whose `items` is a list as a List, whatever its kind.
   const Node* items = obj.Get("items");
-  bool is_list = kind_name.size() > 4 && kind_name.ends_with("List") && items != nullptr &&
-                 (items->IsSequence() || items->IsNull());
-  if (kind_name == "List" || is_list) {
-    std::string item_kind = kind_name == "List" ? "" : kind_name.substr(0, kind_name.size() - 4);
-    std::string item_api = kind_name == "List" ? "" : api_version;
+  if (items != nullptr && (items->IsSequence() || items->IsNull())) {
+    bool typed = kind_name != "List" && kind_name.size() > 4 && kind_name.ends_with("List");
+    std::string item_kind = typed ? kind_name.substr(0, kind_name.size() - 4) : "";
+    std::string item_api = typed ? api_version : "";
     uint32_t i = 0;
-    for (const Node& item : items ? items->items() : std::span<const Node>{}) {
+    for (const Node& item : items->items()) {
       AddObject(doc, item, pointer + "/items/" + std::to_string(i++), item_api, item_kind, notes);
     }
     return;

@@ -41,7 +41,7 @@ class LocalFileSystem : public FileSystem {
   }
   Result<std::string> ReadFile(const std::string& path) const override {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return IoError(path + ": cannot open: " + std::strerror(errno));
+    if (!in) return IoError(std::string("cannot open: ") + std::strerror(errno));
     std::string content;
     in.seekg(0, std::ios::end);
     auto size = in.tellg();
@@ -54,7 +54,7 @@ class LocalFileSystem : public FileSystem {
       in.seekg(0);
       content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
-    if (in.bad()) return IoError(path + ": read failed: " + std::strerror(errno));
+    if (in.bad()) return IoError(std::string("read failed: ") + std::strerror(errno));
     return content;
   }
   Result<std::string> ReadStdin() const override {
