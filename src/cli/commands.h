@@ -15,6 +15,7 @@ inline constexpr int kExitError = 2;
 void AddScanCommand(CLI::App& app, std::function<int()>& run);
 void AddRulesCommand(CLI::App& app, std::function<int()>& run);
 void AddVersionCommand(CLI::App& app, std::function<int()>& run);
+void AddRbacCommand(CLI::App& app, std::function<int()>& run);
 
 const char* Version();
 

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   kspm::cli::AddScanCommand(app, run);
   kspm::cli::AddRulesCommand(app, run);
   kspm::cli::AddVersionCommand(app, run);
+  kspm::cli::AddRbacCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
