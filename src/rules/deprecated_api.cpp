@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <span>
 
@@ -608,17 +609,13 @@ const ApiLifecycle* ApiCatalog::Find(std::string_view api_version, std::string_v
 }
 
 int ApiCatalog::IntroducedIn(std::string_view api_version, std::string_view kind) const {
-  if (const ApiLifecycle* e = Find(api_version, kind); e != nullptr && e->introduced != 0) {
-    return e->introduced;
-  }
-  int since = 0;
-  for (const ApiLifecycle& e : entries_) {
-    for (const ApiReplacement& r : e.replacements) {
-      if (r.api_version != api_version || (r.kind.empty() ? e.kind : r.kind) != kind) continue;
-      if (since == 0 || r.since < since) since = r.since;
-    }
-  }
-  return since;
+  auto key = std::pair(api_version, kind);
+  auto it = std::lower_bound(
+      first_served_.begin(), first_served_.end(), key, [](const FirstServed& f, const auto& k) {
+        return std::pair<std::string_view, std::string_view>(f.api_version, f.kind) < k;
+      });
+  if (it == first_served_.end() || it->api_version != api_version || it->kind != kind) return 0;
+  return it->minor;
 }
 
 ApiState ApiCatalog::StateAt(std::string_view api_version, std::string_view kind, int minor) const {
@@ -693,6 +690,21 @@ Result<ApiCatalog> ParseApiCatalog(std::string_view file, std::string_view yaml)
       return ParseError(std::string(file) + ": " + catalog.entries_[i].api_version + " " +
                         catalog.entries_[i].kind + " is listed twice");
     }
+  }
+  // First serving versions: an entry's own `introduced` wins over the `since`
+  // of the replacements that name it (the earliest of those otherwise).
+  std::map<std::pair<std::string, std::string>, std::pair<bool, int>> first;
+  for (const ApiLifecycle& e : catalog.entries_) {
+    if (e.introduced != 0) first[{e.api_version, e.kind}] = {true, e.introduced};
+  }
+  for (const ApiLifecycle& e : catalog.entries_) {
+    for (const ApiReplacement& r : e.replacements) {
+      auto& [own, minor] = first[{r.api_version, r.kind.empty() ? e.kind : r.kind}];
+      if (!own && (minor == 0 || r.since < minor)) minor = r.since;
+    }
+  }
+  for (const auto& [k, v] : first) {
+    catalog.first_served_.push_back({k.first, k.second, v.second});
   }
   for (const ApiLifecycle& e : catalog.entries_) {
     if (!catalog.IsBuiltinGroup(ApiCatalog::Group(e.api_version))) {

@@ -73,7 +73,15 @@ class ApiCatalog {
  private:
   friend Result<ApiCatalog> ParseApiCatalog(std::string_view file, std::string_view yaml);
 
-  std::vector<ApiLifecycle> entries_;        // sorted by (api_version, kind)
+  struct FirstServed {
+    std::string api_version;
+    std::string kind;
+    int minor = 0;
+  };
+  std::vector<ApiLifecycle> entries_;  // sorted by (api_version, kind)
+  // IntroducedIn() for every apiVersion/kind the catalog knows, computed once:
+  // it runs for every object of a scan.
+  std::vector<FirstServed> first_served_;    // sorted by (api_version, kind)
   std::vector<std::string> builtin_groups_;  // sorted
   int newest_minor_ = 0;
 };
