@@ -8,6 +8,7 @@ packages=(
   libyaml-dev libfyaml-dev libyaml-cpp-dev
   rapidjson-dev libsimdjson-dev nlohmann-json3-dev
   libcli11-dev libfmt-dev
+  libre2-dev  # secret matching (RE2::Set); Hyperscan is added below on x86-64
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
   time  # GNU /usr/bin/time: peak RSS in scripts/bench.sh
@@ -15,6 +16,12 @@ packages=(
   # decoder's differential test) and valgrind for the decoder robustness test.
   golang-go golang-k8s-sigs-yaml-dev valgrind
 )
+
+# Hyperscan, the faster secret-matching engine, exists only for x86-64; other
+# architectures build with RE2 alone (see docs/performance.md).
+if [ "$(dpkg --print-architecture 2>/dev/null || true)" = "amd64" ]; then
+  packages+=(libhyperscan-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
