@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <unordered_set>
 
 namespace kspm::engine::rbac {
@@ -46,16 +47,19 @@ bool IsRbacApiVersion(std::string_view api_version) {
          api_version[kRbacGroup.size()] == '/';
 }
 
+// Whether two lists hold the same strings in the same order (non-strings skipped).
 bool SameList(const Node* a, const Node* b) {
-  auto strings = [](const Node* n) {
-    std::vector<std::string_view> out;
-    FindItem(n, [&](std::string_view s) {
-      out.push_back(s);
-      return false;
-    });
-    return out;
-  };
-  return strings(a) == strings(b);
+  std::span<const Node> x = a != nullptr && a->IsSequence() ? a->items() : std::span<const Node>{};
+  std::span<const Node> y = b != nullptr && b->IsSequence() ? b->items() : std::span<const Node>{};
+  size_t i = 0, j = 0;
+  while (true) {
+    while (i < x.size() && !x[i].IsString()) ++i;
+    while (j < y.size() && !y[j].IsString()) ++j;
+    if (i == x.size() || j == y.size()) return i == x.size() && j == y.size();
+    if (x[i].string_value() != y[j].string_value()) return false;
+    ++i;
+    ++j;
+  }
 }
 
 bool SameRule(const PolicyRule& a, const PolicyRule& b) {
@@ -328,7 +332,8 @@ std::string Role::DisplayName() const {
 
 bool IsWellKnownRoleName(std::string_view name) {
   return name == "cluster-admin" || name == "admin" || name == "edit" || name == "view" ||
-         name.starts_with("system:");
+         name.starts_with("system:") || name.starts_with("kubeadm:") ||
+         name == "extension-apiserver-authentication-reader";
 }
 
 Model Model::Build(const core::Inventory& inventory) {
@@ -431,7 +436,12 @@ Model Model::Build(const core::Inventory& inventory) {
         if (r->aggregated_) push_selected(r);
       }
     }
-    for (const PolicyRule& rule : role->own_) add(rule);
+    if (role->aggregated_) {
+      for (const PolicyRule& rule : role->own_) add(rule);
+    } else {
+      // Kubernetes keeps a plain role's rules as written, duplicates included.
+      for (const PolicyRule& rule : role->own_) out.push_back(&rule);
+    }
     role->effective_ = std::move(out);
   }
 

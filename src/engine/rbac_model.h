@@ -193,9 +193,10 @@ class Model {
   std::unordered_map<const Role*, std::vector<const Role*>> selected_;
 };
 
-// True for the role names Kubernetes itself provides (cluster-admin, admin,
-// edit, view and every system: role): a binding to one of them is expected to
-// reference a role the manifests do not define.
+// True for the role names Kubernetes (and kubeadm) provide: cluster-admin,
+// admin, edit, view, every system: and kubeadm: role, and the
+// extension-apiserver-authentication-reader Role; a binding to one of them is
+// expected to reference a role the manifests do not define.
 bool IsWellKnownRoleName(std::string_view name);
 
 // Built-in API resources, for resolving what a user types ("pods",

@@ -62,8 +62,14 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 struct Probe {
   constexpr Probe(std::string_view v, std::string_view g, std::string_view r, std::string_view sub,
-                  bool cluster = false, std::string_view n = {})
-      : verb(v), group(g), resource(r), subresource(sub), cluster_scoped(cluster), name(n) {}
+                  bool cluster = false, std::string_view n = {}, int until = 1000)
+      : verb(v),
+        group(g),
+        resource(r),
+        subresource(sub),
+        cluster_scoped(cluster),
+        name(n),
+        max_minor(until) {}
   std::string_view verb;
   std::string_view group;
   std::string_view resource;
@@ -71,6 +77,7 @@ struct Probe {
   // A namespaced Role (and a RoleBinding) can never grant a cluster-scoped request.
   bool cluster_scoped;
   std::string_view name;  // a particular object ("" = any)
+  int max_minor;          // the last Kubernetes 1.N where the request grants this
 };
 
 struct Capability {
@@ -107,14 +114,18 @@ constexpr Probe kWorkloadsWrite[] = {
     {"patch", "batch", "cronjobs", ""},
 };
 
-// Exec and attach are opened with create (SPDY) or get (WebSocket).
+// Exec, attach and port-forward are opened with create (SPDY) or get
+// (WebSocket); since 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, on by
+// default) a WebSocket upgrade needs create too, so get alone no longer does.
+constexpr int kLastMinorWebsocketGet = 34;
 constexpr Probe kExec[] = {{"create", "", "pods", "exec"},
-                           {"get", "", "pods", "exec"},
+                           {"get", "", "pods", "exec", false, {}, kLastMinorWebsocketGet},
                            {"create", "", "pods", "attach"},
-                           {"get", "", "pods", "attach"}};
+                           {"get", "", "pods", "attach", false, {}, kLastMinorWebsocketGet}};
 
-constexpr Probe kPortForward[] = {{"create", "", "pods", "portforward"},
-                                  {"get", "", "pods", "portforward"}};
+constexpr Probe kPortForward[] = {
+    {"create", "", "pods", "portforward"},
+    {"get", "", "pods", "portforward", false, {}, kLastMinorWebsocketGet}};
 
 // bind is checked in the namespace of the binding being created, so a Role can
 // grant it on clusterroles; escalate on a ClusterRole is a cluster-scoped update.
@@ -188,11 +199,12 @@ rbac::Request ToRequest(const Probe& p) {
 
 // Bit i set when the rule allows probe i (the namespaced-only probes when
 // `namespaced`, as a Role or RoleBinding can grant nothing else).
-uint64_t MatchingProbes(const rbac::PolicyRule& rule, const Capability& cap, bool namespaced) {
+uint64_t MatchingProbes(const rbac::PolicyRule& rule, const Capability& cap, bool namespaced,
+                        int minor) {
   uint64_t mask = 0;
   for (size_t i = 0; i < cap.probes.size(); ++i) {
     const Probe& p = cap.probes[i];
-    if (namespaced && p.cluster_scoped) continue;
+    if ((namespaced && p.cluster_scoped) || minor > p.max_minor) continue;
     if (rbac::RuleAllows(rule, ToRequest(p))) mask |= uint64_t{1} << i;
   }
   return mask;
@@ -260,7 +272,7 @@ bool RoleInScope(const Resource& res, Verdict& v) {
 }
 
 void CheckCapability(const Capability& cap, const std::string& expected, const Resource& res,
-                     Verdict& v) {
+                     int minor, Verdict& v) {
   if (!RoleInScope(res, v)) return;
   bool namespaced = res.kind == "Role";
   if (namespaced && std::all_of(cap.probes.begin(), cap.probes.end(),
@@ -272,7 +284,9 @@ void CheckCapability(const Capability& cap, const std::string& expected, const R
     uint32_t i = index++;
     if (!item.IsMapping()) continue;
     rbac::PolicyRule rule = rbac::PolicyRule::FromNode(item, i);
-    uint64_t mask = MatchingProbes(rule, cap, namespaced);
+    // Everything granted by a "*" on "*" rule is RBAC-001's single finding.
+    if (rbac::IsFullWildcard(rule)) continue;
+    uint64_t mask = MatchingProbes(rule, cap, namespaced, minor);
     if (mask != 0) v.Fail(CapabilityEvidence(rule, cap, mask, expected));
   }
   if (!v.violations().empty()) {
@@ -454,11 +468,16 @@ void RegisterWildcardRules(engine::RuleRegistry& registry) {
   full.info.description =
       "A rule with \"*\" verbs, resources and API groups is cluster-admin in a ClusterRole and "
       "owner of everything in the namespace in a Role, including Secrets, pods and RBAC; it "
-      "also silently covers resources added to the cluster later.";
+      "also silently covers resources added to the cluster later. The other role rules leave "
+      "such entries to this one rather than each reporting them again.";
   full.info.remediation =
       "Replace the wildcard rule with the API groups, resources and verbs the subject needs; "
       "bind the built-in admin or edit roles for namespace administrators.";
-  full.info.controls = {"cis:5.1.3", "cis:5.1.1", "nsa:rbac", "mitre:T1078"};
+  // A full wildcard grants what every capability rule looks for; those rules
+  // leave such entries to this one, so it answers for their controls too.
+  full.info.controls = {"cis:5.1.3",  "cis:5.1.1",  "cis:5.1.2",  "cis:5.1.4",
+                        "cis:5.1.8",  "cis:5.1.9",  "cis:5.1.10", "cis:5.1.11",
+                        "cis:5.1.12", "cis:5.1.13", "nsa:rbac",   "mitre:T1078"};
   full.info.equivalents = {{"trivy", "KSV044"}, {"kubescape", "C-0187"}};
   full.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!RoleInScope(res, v)) return;
@@ -558,7 +577,8 @@ void RegisterAggregationRule(engine::RuleRegistry& registry) {
       "Aggregate only read access to your own resources into view, and only namespaced "
       "management of your own resources into edit and admin; bind anything else explicitly.";
   r.info.controls = {"nsa:rbac", "mitre:T1098.006"};
-  r.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    int minor = ctx.k8s_minor;
     if (!RoleInScope(res, v)) return;
     const AggregationTarget* target = nullptr;
     for (const AggregationTarget& t : kAggregationTargets) {
@@ -588,7 +608,7 @@ void RegisterAggregationRule(engine::RuleRegistry& registry) {
       bool reported = false;
       auto report = [&](const Capability& cap) {
         if (reported) return;
-        uint64_t mask = MatchingProbes(rule, cap, false);
+        uint64_t mask = MatchingProbes(rule, cap, false, minor);
         if (mask == 0) return;
         Evidence e = CapabilityEvidence(
             rule, cap, mask, "nothing beyond what " + std::string(target->role) + " grants");
@@ -669,6 +689,26 @@ void CheckSubjects(const Resource& res, Verdict& v, std::span<const std::string_
   }
 }
 
+// Whether the binding's role is in the input and grants nothing but "use".
+bool GrantsOnlyUse(const Resource& binding, const core::Inventory& inv) {
+  const Node* ref = binding.root->Get("roleRef");
+  if (ref == nullptr) return false;
+  auto kind = ref->Get("kind") ? ref->Get("kind")->GetString() : std::nullopt;
+  auto name = ref->Get("name") ? ref->Get("name")->GetString() : std::nullopt;
+  if (!kind || !name || (*kind != "Role" && *kind != "ClusterRole")) return false;
+  const Resource* role =
+      inv.Find(*kind, *kind == "Role" ? binding.effective_namespace() : "", *name);
+  if (role == nullptr || role->root->Get("aggregationRule") != nullptr) return false;
+  bool any = false;
+  for (const Node& rule : Items(role->root->Get("rules"))) {
+    for (const Node& verb : Items(rule.Get("verbs"))) {
+      if (verb.GetString() != std::optional<std::string_view>("use")) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
 void RegisterSubjectRules(engine::RuleRegistry& registry) {
   Rule anon =
       BindingRule("RBAC-016", "binding-to-anonymous",
@@ -705,9 +745,10 @@ void RegisterSubjectRules(engine::RuleRegistry& registry) {
       "token in the cluster (and, for system:authenticated, every user of every identity "
       "provider): one compromised pod anywhere holds whatever is bound to them.";
   all.info.remediation =
-      "Bind the role to the specific users, groups or service accounts that need it.";
+      "Bind the role to the specific users, groups or service accounts that need it. (A role "
+      "that grants only the use verb, as PodSecurityPolicy and SCC roles do, is not reported.)";
   all.info.controls = {"nsa:authentication", "nsa:rbac", "mitre:T1078"};
-  all.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+  all.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
     static constexpr std::string_view kExempt[] = {"system:public-info-viewer", "system:discovery",
                                                    "system:basic-user"};
     CheckSubjects(res, v, kExempt, "specific subjects",
@@ -719,6 +760,12 @@ void RegisterSubjectRules(engine::RuleRegistry& registry) {
                     }
                     return {};
                   });
+    // Granting everyone the use of an admission policy (a PodSecurityPolicy,
+    // an OpenShift SCC) was the documented pattern, and grants no API access.
+    if (!v.violations().empty() && GrantsOnlyUse(res, *ctx.inventory)) {
+      v.mutable_violations().clear();
+      v.SetMessage("");
+    }
   };
   registry.Add(std::move(all));
 
@@ -897,6 +944,11 @@ void RegisterMissingRoleRule(engine::RuleRegistry& registry) {
   r.info.controls = {"nsa:rbac"};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    // Role name -> a namespace holding a Role of that name, for the typo hint.
+    std::unordered_map<std::string_view, std::string_view> role_namespaces;
+    for (const auto& role : model.roles()) {
+      if (role->kind() == "Role") role_namespaces.emplace(role->name(), role->namespace_());
+    }
     for (const rbac::Binding& b : model.bindings()) {
       if (IsBootstrap(*b.resource) || b.status == rbac::RoleRefStatus::kInvalid) continue;
       Finding f = BindingFinding(b);
@@ -906,12 +958,8 @@ void RegisterMissingRoleRule(engine::RuleRegistry& registry) {
         std::string detail = target + " is not defined";
         if (b.role_kind == "Role") {
           detail += " in namespace " + std::string(b.namespace_);
-          for (const auto& role : model.roles()) {
-            if (role->kind() == "Role" && role->name() == b.role_name) {
-              detail +=
-                  " (a Role of that name is in namespace " + std::string(role->namespace_()) + ")";
-              break;
-            }
+          if (auto it = role_namespaces.find(b.role_name); it != role_namespaces.end()) {
+            detail += " (a Role of that name is in namespace " + std::string(it->second) + ")";
           }
         } else if (model.FindRole("Role", b.namespace_, b.role_name) != nullptr) {
           detail += " (a Role of that name is; set roleRef.kind: Role)";
@@ -1010,13 +1058,13 @@ const NamedCapability kWorkloadCaps[] = {
     {&kCapPv, "create persistent volumes"},
 };
 
-uint32_t CapabilityMask(const rbac::Role& role, bool namespaced) {
+uint32_t CapabilityMask(const rbac::Role& role, bool namespaced, int minor) {
   uint32_t mask = 0;
   for (const rbac::PolicyRule* rule : role.rules()) {
     if (rbac::IsFullWildcard(*rule)) mask |= 1u << kAdminBit;
     for (size_t i = 0; i < std::size(kWorkloadCaps); ++i) {
       if ((mask & (1u << (i + 1))) == 0 &&
-          MatchingProbes(*rule, *kWorkloadCaps[i].cap, namespaced)) {
+          MatchingProbes(*rule, *kWorkloadCaps[i].cap, namespaced, minor)) {
         mask |= 1u << (i + 1);
       }
     }
@@ -1035,10 +1083,11 @@ std::string MaskPhrase(uint32_t mask) {
 }
 
 // Whether the pod gets a service account token: automountServiceAccountToken on
-// the pod, else on the ServiceAccount, else yes; a projected token volume
-// mounts one regardless.
-bool MountsToken(const core::PodSpecView& pod, const core::Inventory& inv, std::string_view ns,
-                 std::string_view sa) {
+// the pod, else on the ServiceAccount (`account_automount`: ns/name -> value,
+// for accounts that set it), else yes; a projected token volume mounts one regardless.
+bool MountsToken(const core::PodSpecView& pod,
+                 const std::unordered_map<std::string, bool>& account_automount,
+                 const std::string& account_key) {
   for (const Node& vol : Items(pod.spec->Get("volumes"))) {
     for (const Node& src : Items(vol.Find({"projected", "sources"}))) {
       if (src.Get("serviceAccountToken") != nullptr) return true;
@@ -1047,12 +1096,8 @@ bool MountsToken(const core::PodSpecView& pod, const core::Inventory& inv, std::
   if (const Node* a = pod.spec->Get("automountServiceAccountToken")) {
     if (auto b = a->GetBool()) return *b;
   }
-  if (const Resource* account = inv.Find("ServiceAccount", ns, sa)) {
-    if (const Node* a = account->root->Get("automountServiceAccountToken")) {
-      if (auto b = a->GetBool()) return *b;
-    }
-  }
-  return true;
+  auto it = account_automount.find(account_key);
+  return it == account_automount.end() || it->second;
 }
 
 void RegisterWorkloadRule(engine::RuleRegistry& registry) {
@@ -1085,7 +1130,8 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
       if (b.status != rbac::RoleRefStatus::kResolved) continue;
       auto& cache = b.cluster ? cluster_masks : namespaced_masks;
       auto it = cache.find(b.role);
-      if (it == cache.end()) it = cache.emplace(b.role, CapabilityMask(*b.role, !b.cluster)).first;
+      if (it == cache.end())
+        it = cache.emplace(b.role, CapabilityMask(*b.role, !b.cluster, ctx.k8s_minor)).first;
       if (it->second == 0) continue;
       for (const rbac::Subject& s : b.subjects) {
         if (s.kind == "ServiceAccount" && !s.namespace_.empty()) {
@@ -1094,6 +1140,24 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
         } else if (s.kind == "Group") {
           by_group[std::string(s.name)].push_back({&b, it->second});
         }
+      }
+    }
+    if (by_account.empty() && by_group.empty()) {
+      // Nothing dangerous is bound to any service account: every workload passes.
+      for (const core::PodSpecView& pod : inv.pod_specs()) {
+        if (pod.resource->kind == "PodTemplate") continue;
+        Finding f;
+        f.resource = pod.resource;
+        f.status = FindingStatus::kPass;
+        out.push_back(std::move(f));
+      }
+      return;
+    }
+    std::unordered_map<std::string, bool> account_automount;
+    for (const Resource* account : inv.ByKind("ServiceAccount")) {
+      const Node* a = account->root->Get("automountServiceAccountToken");
+      if (auto b = a ? a->GetBool() : std::nullopt) {
+        account_automount[std::string(account->effective_namespace()) + "/" + account->name] = *b;
       }
     }
     for (const core::PodSpecView& pod : inv.pod_specs()) {
@@ -1111,7 +1175,8 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
                       : nullptr;
       }
       std::string_view sa = sa_node ? sa_node->string_value() : "default";
-      if (MountsToken(pod, inv, ns, sa) && (!by_account.empty() || !by_group.empty())) {
+      std::string account_key = std::string(ns) + "/" + std::string(sa);
+      {
         uint32_t mask = 0;
         std::string via;
         auto take = [&](const std::vector<Held>* held) {
@@ -1125,11 +1190,11 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
           auto it = map.find(key);
           return it == map.end() ? nullptr : &it->second;
         };
-        take(find(by_account, std::string(ns) + "/" + std::string(sa)));
+        take(find(by_account, account_key));
         take(find(by_group, "system:serviceaccounts"));
         take(find(by_group, "system:serviceaccounts:" + std::string(ns)));
         take(find(by_group, "system:authenticated"));
-        if (mask != 0) {
+        if (mask != 0 && MountsToken(pod, account_automount, account_key)) {
           f.status = FindingStatus::kFail;
           std::string account =
               "service account " + Quoted(std::string(ns) + "/" + std::string(sa));
@@ -1369,8 +1434,8 @@ void RegisterRbacRules(engine::RuleRegistry& registry) {
     r.info.equivalents = std::move(spec.equivalents);
     const Capability* cap = spec.capability;
     std::string expected = spec.expected;
-    r.check = [cap, expected](const Resource& res, const RuleContext&, Verdict& v) {
-      CheckCapability(*cap, expected, res, v);
+    r.check = [cap, expected](const Resource& res, const RuleContext& ctx, Verdict& v) {
+      CheckCapability(*cap, expected, res, ctx.k8s_minor, v);
     };
     registry.Add(std::move(r));
   }

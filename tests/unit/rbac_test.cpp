@@ -493,6 +493,63 @@ TEST(RbacRules, BootstrapObjectsAndOtherGroupsAreNotReported) {
   EXPECT_EQ(w[0].status, FindingStatus::kPass);
 }
 
+std::vector<RuleResult> RunRuleAt(const std::string& id, const std::string& yaml, int minor) {
+  RuleRegistry registry;
+  rules::RegisterBuiltinRules(registry);
+  core::LoadResult l = Load(yaml);
+  RuleContext ctx{&l.inventory, minor};
+  std::vector<RuleResult> out;
+  for (const Finding& f : Evaluate({registry.Find(id)}, l.inventory, ctx, 1)) {
+    out.push_back({f.resource->DisplayName(), f.status, {}});
+  }
+  return out;
+}
+
+TEST(RbacRules, WebsocketGetGrantsExecOnlyBefore135) {
+  std::string get_exec = RoleYaml(
+      "Role", "- {apiGroups: [''], resources: [pods/exec, pods/portforward], verbs: [get]}\n");
+  EXPECT_EQ(RunRuleAt("RBAC-005", get_exec, 34).at(0).status, FindingStatus::kFail);
+  EXPECT_EQ(RunRuleAt("RBAC-005", get_exec, 35).at(0).status, FindingStatus::kPass);
+  EXPECT_EQ(RunRuleAt("RBAC-006", get_exec, 34).at(0).status, FindingStatus::kFail);
+  EXPECT_EQ(RunRuleAt("RBAC-006", get_exec, 37).at(0).status, FindingStatus::kPass);
+}
+
+TEST(RbacRules, FullWildcardIsReportedOnce) {
+  std::string everything = RoleYaml("ClusterRole",
+                                    "- {apiGroups: ['*'], resources: ['*'], verbs: ['*']}\n"
+                                    "- {apiGroups: [''], resources: ['*'], verbs: [get]}\n");
+  auto secrets = RunRule("RBAC-003", everything);
+  ASSERT_EQ(secrets.size(), 1u);
+  // Only the second entry, which is not "*" on "*" in "*".
+  EXPECT_EQ(secrets[0].pointers, (std::vector<std::string>{"/rules/1/resources/0"}));
+  EXPECT_EQ(RunRule("RBAC-012", everything).at(0).status, FindingStatus::kPass);
+}
+
+TEST(RbacRules, EveryoneMayUseAnAdmissionPolicy) {
+  std::string binding = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+subjects: [{kind: Group, name: system:serviceaccounts}]
+roleRef: {kind: ClusterRole, name: r}
+---
+)";
+  auto use = RunRule("RBAC-017", binding + RoleYaml("ClusterRole",
+                                                    "- {apiGroups: [policy], resources: "
+                                                    "[podsecuritypolicies], verbs: [use]}\n"));
+  ASSERT_EQ(use.size(), 1u);
+  EXPECT_EQ(use[0].status, FindingStatus::kPass);
+  auto read = RunRule("RBAC-017", binding + RoleYaml("ClusterRole",
+                                                     "- {apiGroups: [''], resources: [pods], "
+                                                     "verbs: [use, get]}\n"));
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].status, FindingStatus::kFail);
+  // A role the input does not define may grant anything.
+  auto unknown = RunRule("RBAC-017", binding);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].status, FindingStatus::kFail);
+}
+
 TEST(RbacRules, ClusterAdminThroughAggregation) {
   auto r = RunRule("RBAC-015", R"(
 apiVersion: rbac.authorization.k8s.io/v1
