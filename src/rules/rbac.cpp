@@ -219,7 +219,11 @@ std::string DescribeProbes(const Capability& cap, uint64_t mask) {
     const Probe& p = cap.probes[i];
     std::string target(p.resource);
     if (!p.subresource.empty()) target += "/" + std::string(p.subresource);
-    if (!p.name.empty()) target += " " + Quoted(p.name);
+    if (!p.name.empty()) {
+      // A named target adds nothing when the rule grants every name anyway.
+      if (std::find(targets.begin(), targets.end(), target) != targets.end()) continue;
+      target += " " + Quoted(p.name);
+    }
     if (std::find(verbs.begin(), verbs.end(), p.verb) == verbs.end()) verbs.emplace_back(p.verb);
     if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
       targets.push_back(target);
@@ -1223,6 +1227,13 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
 
 // --- RBAC-023: objects the API server would reject ----------------------------
 
+// "a string", "an integer", "an object".
+std::string WithArticle(std::string_view type_name) {
+  bool vowel =
+      !type_name.empty() && std::string_view("aeiou").find(type_name[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(type_name);
+}
+
 void CheckStringList(const Node& parent, std::string_view key, const std::string& base,
                      Verdict& v) {
   const Node* list = parent.Get(key);
@@ -1230,8 +1241,8 @@ void CheckStringList(const Node& parent, std::string_view key, const std::string
   std::string pointer = base + "/" + std::string(key);
   if (!list->IsSequence()) {
     v.Fail(engine::BadValue(*list, pointer, "a list of strings",
-                            std::string(key) + " is a " +
-                                std::string(core::NodeTypeName(list->type())) + ", not a list"));
+                            std::string(key) + " is " +
+                                WithArticle(core::NodeTypeName(list->type())) + ", not a list"));
     return;
   }
   uint32_t i = 0;
@@ -1239,8 +1250,8 @@ void CheckStringList(const Node& parent, std::string_view key, const std::string
     uint32_t pos = i++;
     if (item.IsString()) continue;
     v.Fail(engine::BadValue(item, pointer + "/" + std::to_string(pos), "a string",
-                            std::string(key) + " item is a " +
-                                std::string(core::NodeTypeName(item.type())) + ", not a string"));
+                            std::string(key) + " item is " +
+                                WithArticle(core::NodeTypeName(item.type())) + ", not a string"));
   }
 }
 
