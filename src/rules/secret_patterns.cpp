@@ -348,6 +348,20 @@ Candidate ValidateDockerAuth(std::string_view text, size_t from) {
   return Make(CredentialKind::kDockerRegistryAuth, begin, end, 0);
 }
 
+// tlsSecret: my-tls, existingSecret: db-credentials: a key ending in
+// "secret" whose value is a Kubernetes object name names a Secret; only a
+// random-looking value there is the secret itself.
+bool NamesASecret(std::string_view key, std::string_view value) {
+  if (key.size() < 6 || !EqualsIgnoreCase(key.substr(key.size() - 6), "secret")) return false;
+  if (value.empty() || value.size() > 253 || !(IsLower(value.front()) || IsDigit(value.front())) ||
+      !(IsLower(value.back()) || IsDigit(value.back()))) {
+    return false;
+  }
+  bool dns = std::all_of(value.begin(), value.end(),
+                         [](char c) { return IsLower(c) || IsDigit(c) || c == '-' || c == '.'; });
+  return dns && !LooksRandom(value);
+}
+
 // key = value, key: value, "key": "value" inside text.
 Candidate ValidateAssignment(std::string_view text, size_t from, size_t to) {
   size_t key_begin = from;
@@ -386,7 +400,7 @@ Candidate ValidateAssignment(std::string_view text, size_t from, size_t to) {
     }
   }
   std::string_view value = text.substr(begin, end - begin);
-  if (!IsLiteralCredential(value, cls)) return std::nullopt;
+  if (!IsLiteralCredential(value, cls) || NamesASecret(key, value)) return std::nullopt;
   CredentialMatch m = Make(CredentialKind::kAssignment, begin, end, 0);
   m.key = key;
   if (ContainsIgnoreCase(key, "aws") && ContainsIgnoreCase(key, "secret")) {
@@ -1007,7 +1021,8 @@ std::optional<CredentialMatch> MatchKeyValue(std::string_view key, std::string_v
       break;
     }
   }
-  if (!IsLiteralCredential(value.substr(begin, end - begin), cls)) return std::nullopt;
+  std::string_view literal = value.substr(begin, end - begin);
+  if (!IsLiteralCredential(literal, cls) || NamesASecret(key, literal)) return std::nullopt;
   CredentialMatch m;
   m.kind = ContainsIgnoreCase(key, "aws") && ContainsIgnoreCase(key, "secret")
                ? CredentialKind::kAwsSecretAccessKey

@@ -129,14 +129,13 @@ Evidence CredentialEvidence(const Node& at, std::string pointer, std::string_vie
   return e;
 }
 
-// "1 env value holds a credential" / "3 ConfigMap keys hold credentials".
-void Summarize(Verdict& v, std::string_view one, std::string_view many, std::string_view tail) {
+// One violation: its own message; several: "3 env values hold credentials in
+// plain text".
+void Summarize(Verdict& v, std::string_view many, std::string_view tail) {
   size_t n = v.violations().size();
   if (n == 0) return;
-  std::string msg =
-      std::to_string(n) + " " + std::string(n == 1 ? one : many) + " " + std::string(tail);
-  if (n == 1) msg += ": " + v.violations().front().message;
-  v.SetMessage(std::move(msg));
+  if (n == 1) return v.SetMessage(v.violations().front().message);
+  v.SetMessage(std::to_string(n) + " " + std::string(many) + " " + std::string(tail));
 }
 
 std::string ContainerWho(const ContainerRef& c) {
@@ -186,7 +185,7 @@ void CheckEnvValues(const Resource& res, const RuleContext& ctx, Verdict& v) {
                                 "env var " + Quote(name) + " of " + ContainerWho(c)));
     }
   }
-  Summarize(v, "env value holds a credential", "env values hold credentials", "in plain text");
+  Summarize(v, "env values hold credentials", "in plain text");
 }
 
 // --- SEC-002 commands, arguments, probes and hooks -----------------------------------
@@ -285,8 +284,7 @@ void CheckCommands(const Resource& res, const RuleContext& ctx, Verdict& v) {
       CheckHeaders(handler->Find({"httpGet", "httpHeaders"}), c, h.headers, v);
     }
   }
-  Summarize(v, "command, argument or header holds a credential",
-            "commands, arguments or headers hold credentials", "in plain text");
+  Summarize(v, "commands, arguments or headers hold credentials", "in plain text");
 }
 
 // --- SEC-003 credentials read from ConfigMaps ----------------------------------------
@@ -317,7 +315,7 @@ void CheckEnvFromConfigMap(const Resource& res, const RuleContext& ctx, Verdict&
                                   Quote(map)));
     }
   }
-  Summarize(v, "credential is", "credentials are", "read from a ConfigMap");
+  Summarize(v, "credentials are", "read from a ConfigMap");
 }
 
 // --- SEC-004 Secrets in environment variables -----------------------------------------
@@ -354,8 +352,7 @@ void CheckSecretsInEnv(const Resource& res, const RuleContext& ctx, Verdict& v) 
       }
     }
   }
-  Summarize(v, "Secret reference passes", "Secret references pass",
-            "secrets through environment variables");
+  Summarize(v, "Secret references pass", "secrets through environment variables");
 }
 
 // --- SEC-005 ConfigMaps, SEC-006 Secret manifests, SEC-007 base64 ---------------------
@@ -403,14 +400,13 @@ void CheckEncodedMap(const Node* map, std::string_view field, std::string_view o
 void CheckConfigMap(const Resource& res, const RuleContext&, Verdict& v) {
   CheckPlainMap(res.root->Get("data"), "data", "ConfigMap", v);
   CheckEncodedMap(res.root->Get("binaryData"), "binaryData", "ConfigMap", v);
-  Summarize(v, "ConfigMap value holds a credential", "ConfigMap values hold credentials",
-            "in plain text");
+  Summarize(v, "ConfigMap values hold credentials", "in plain text");
 }
 
 void CheckSecretManifest(const Resource& res, const RuleContext&, Verdict& v) {
   CheckEncodedMap(res.root->Get("data"), "data", "Secret", v);
   CheckPlainMap(res.root->Get("stringData"), "stringData", "Secret", v);
-  Summarize(v, "Secret value is", "Secret values are", "a real credential written in the manifest");
+  Summarize(v, "Secret values are", "real credentials written in the manifest");
 }
 
 void CheckBase64(const Resource& res, const RuleContext&, Verdict& v) {
@@ -450,7 +446,7 @@ void CheckBase64(const Resource& res, const RuleContext&, Verdict& v) {
     e.message = where + " is not valid base64: the API server rejects the object";
     v.Fail(std::move(e));
   }
-  Summarize(v, "value is", "values are", "not valid base64");
+  Summarize(v, "values are", "not valid base64");
 }
 
 // --- SEC-008 the last-applied-configuration copy of a Secret ---------------------------
@@ -524,8 +520,7 @@ void CheckMetadata(const Resource& res, const RuleContext& ctx, Verdict& v) {
       CheckMetadataMap(pod->metadata, pod->metadata_pointer, "labels", "the pod template", v);
     }
   }
-  Summarize(v, "label or annotation holds a credential", "labels or annotations hold credentials",
-            "in plain text");
+  Summarize(v, "labels or annotations hold credentials", "in plain text");
 }
 
 // --- SEC-010 any other resource ------------------------------------------------------
@@ -609,7 +604,7 @@ void CheckOtherResource(const Resource& res, const RuleContext&, Verdict& v) {
     WalkValue(m.value, top, s, v);
     s.path.pop_back();
   }
-  Summarize(v, "field holds a credential", "fields hold credentials", "in plain text");
+  Summarize(v, "fields hold credentials", "in plain text");
 }
 
 // --- SEC-011 service account token Secrets ---------------------------------------------

@@ -151,6 +151,10 @@ std::vector<ScanCase> ScanCases() {
        {{K::kAssignment, "4f9a8b7c6d5e4f3a2b1c"}}},
       {"assignment_weak_key_plain_auth", "auth: kerberos\n", {}},
       {"assignment_secret_name", "secretName: db-credentials\n", {}},
+      {"assignment_names_a_secret", "existingSecret: search-credentials\ntlsSecret: web-tls\n", {}},
+      {"assignment_random_secret",
+       "clientSecret: 9f86d081884c7d659a2feaa0c55ad015\n",
+       {{K::kAssignment, "9f86d081884c7d659a2feaa0c55ad015"}}},
       {"assignment_aws_secret",
        "AWS_SECRET_ACCESS_KEY=" + kAwsSecret,
        {{K::kAwsSecretAccessKey, kAwsSecret}}},
@@ -328,6 +332,21 @@ TEST(IsLiteralCredential, StrongWeakAndShortValues) {
   EXPECT_FALSE(IsLiteralCredential("admin", KeyClass::kWeak));
   EXPECT_TRUE(IsLiteralCredential("4f9a8b7c6d5e4f3a2b1c", KeyClass::kWeak));
   EXPECT_FALSE(IsLiteralCredential("hunter22", KeyClass::kNone));
+}
+
+TEST(MatchKeyValue, WholeValueOfCredentialKeys) {
+  auto m = MatchKeyValue("DB_PASSWORD", "  hunter22\n");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->begin, 2u);
+  EXPECT_EQ(m->end, 10u);
+  m = MatchKeyValue("Authorization", "Bearer abcdef123456");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->begin, 7u);
+  EXPECT_EQ(MatchKeyValue("AWS_SECRET_ACCESS_KEY", kAwsSecret)->kind,
+            CredentialKind::kAwsSecretAccessKey);
+  EXPECT_FALSE(MatchKeyValue("existingSecret", "db-credentials").has_value());
+  EXPECT_FALSE(MatchKeyValue("LOG_LEVEL", "hunter22").has_value());
+  EXPECT_FALSE(MatchKeyValue("API_TOKEN", "${API_TOKEN}").has_value());
 }
 
 TEST(DecodeBase64, LikeKubernetes) {
