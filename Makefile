@@ -23,6 +23,7 @@ demo: build
 	-@$(BUILD)/kspm scan -q --framework pss-restricted examples/ -o markdown | head -40
 
 test: build
+	@bash scripts/install-deps.sh --test
 	@bash scripts/test.sh $(BUILD)
 
 bench: build

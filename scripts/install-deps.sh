@@ -36,6 +36,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Test-only dependencies from here on: `make demo` does not need them.
+[ "${1:-}" = "--test" ] || exit 0
+
 # The SARIF 2.1.0 JSON schema that tests/integration/sarif_schema_test.sh
 # validates our SARIF against comes from an npm package, pinned in
 # tests/sarif/package-lock.json. Debian's npm is used only where no npm is
@@ -51,5 +54,9 @@ sarif_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/sarif"
 if [ ! -f "$sarif_dir/node_modules/.package-lock.json" ] ||
    [ "$sarif_dir/package-lock.json" -nt "$sarif_dir/node_modules/.package-lock.json" ]; then
   echo "installing: npm packages of tests/sarif" >&2
-  (cd "$sarif_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  # Use the system's CA store where it exists: Debian's Node.js otherwise trusts only its
+  # bundled roots, which fails behind a TLS-inspecting proxy whose CA the system trusts.
+  ca_args=()
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && ca_args=(--cafile=/etc/ssl/certs/ca-certificates.crt)
+  (cd "$sarif_dir" && npm ci "${ca_args[@]}" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
