@@ -15,6 +15,7 @@
 #include "engine/score.h"
 #include "report/report.h"
 #include "rules/builtin.h"
+#include "rules/workload_support.h"
 
 namespace kspm::cli {
 namespace {
@@ -30,6 +31,7 @@ struct ScanFlags {
   double min_score = -1;
   std::string exceptions;
   std::string k8s_version;
+  std::vector<std::string> allowed_registries;
   bool quiet = false;
   bool include_passed = false;
   unsigned threads = 0;
@@ -112,12 +114,19 @@ int RunScan(const ScanFlags& flags) {
         exception_files.push_back(candidate);
     }
   }
+  // --allowed-registries wins over allowedRegistries in the config files.
+  std::vector<std::string> allowed_registries = SplitCommas(flags.allowed_registries);
   for (const std::string& file : exception_files) {
     Result<std::string> content = fs->ReadFile(file);
     if (!content.ok()) return Fail(content.status().message());
     Result<engine::ExceptionSet> parsed = engine::ParseExceptions(file, *content, registry);
     if (!parsed.ok()) return Fail(parsed.status().message());
     for (engine::ExceptionEntry& e : parsed->entries) exceptions.entries.push_back(std::move(e));
+    if (!flags.allowed_registries.empty()) continue;
+    Result<std::vector<std::string>> registries =
+        rules::workload::ReadAllowedRegistries(file, *content);
+    if (!registries.ok()) return Fail(registries.status().message());
+    for (std::string& r : *registries) allowed_registries.push_back(std::move(r));
   }
 
   core::LoadOptions load_options;
@@ -134,6 +143,7 @@ int RunScan(const ScanFlags& flags) {
   engine::RuleContext context;
   context.inventory = &loaded.inventory;
   context.k8s_minor = minor;
+  context.allowed_registries = std::move(allowed_registries);
   for (const std::string& fw : selection.frameworks) {
     if (fw == "pss-restricted") {
       context.pss_profile = engine::PssProfile::kRestricted;
@@ -243,6 +253,10 @@ void AddScanCommand(CLI::App& app, std::function<int()>& run) {
       "Exceptions file (default: ./.kspm.yaml, else .kspm.yaml in each scanned folder)");
   cmd->add_option("--k8s-version", flags->k8s_version,
                   "Target Kubernetes version, 1.0 to 1." + std::to_string(kNewestK8sMinor));
+  cmd->add_option("--allowed-registries", flags->allowed_registries,
+                  "Registries images may come from, comma-separated (e.g. "
+                  "registry.example.com,ghcr.io/acme); default: allowedRegistries in .kspm.yaml")
+      ->allow_extra_args(false);
   cmd->add_flag("-q,--quiet", flags->quiet, "Only errors on stderr");
   cmd->add_flag("--include-passed", flags->include_passed, "List passing findings too");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");

@@ -82,6 +82,9 @@ struct RuleContext {
   const core::Inventory* inventory = nullptr;
   int k8s_minor = 37;  // Kubernetes 1.N the scan targets
   PssProfile pss_profile = PssProfile::kNone;
+  // Registries images may come from (--allowed-registries, or allowedRegistries
+  // in .kspm.yaml); empty = no allow-list, and the registry rule does not apply.
+  std::vector<std::string> allowed_registries{};
 };
 
 // What a per-resource check reports about one resource.
