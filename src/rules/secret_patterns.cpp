@@ -1041,15 +1041,29 @@ std::optional<std::string> DecodeBase64(std::string_view text, bool url) {
   return out;
 }
 
+namespace {
+
+// Sextet of each byte in the standard or URL-safe alphabet; -1 for others.
+constexpr std::array<int8_t, 256> Base64Table(bool url) {
+  std::array<int8_t, 256> t{};
+  for (int8_t& v : t) v = -1;
+  for (int i = 0; i < 26; ++i) {
+    t['A' + i] = static_cast<int8_t>(i);
+    t['a' + i] = static_cast<int8_t>(26 + i);
+  }
+  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<int8_t>(52 + i);
+  t[url ? '-' : '+'] = 62;
+  t[url ? '_' : '/'] = 63;
+  return t;
+}
+constexpr std::array<int8_t, 256> kBase64Std = Base64Table(false);
+constexpr std::array<int8_t, 256> kBase64Url = Base64Table(true);
+
+}  // namespace
+
 bool DecodeBase64Into(std::string_view text, std::string& out, bool url) {
-  auto sextet = [url](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == (url ? '-' : '+')) return 62;
-    if (c == (url ? '_' : '/')) return 63;
-    return -1;
-  };
+  const std::array<int8_t, 256>& table = url ? kBase64Url : kBase64Std;
+  auto sextet = [&table](char c) -> int { return table[static_cast<unsigned char>(c)]; };
   out.clear();
   out.reserve(text.size() / 4 * 3 + 3);
   uint32_t acc = 0;
