@@ -238,6 +238,53 @@ TEST(SecretMatcher, EnginesAgreeOnEveryCase) {
   }
 }
 
+// Differential test: mutated and spliced case texts (deterministic), scanned by
+// both engines, must give the same credentials and never crash.
+TEST(SecretMatcher, EnginesAgreeOnMutatedInputs) {
+  if (!MatchEngineAvailable(MatchEngine::kHyperscan)) GTEST_SKIP() << "no Hyperscan";
+  auto hs = SecretMatcher::Create(MatchEngine::kHyperscan);
+  auto re2 = SecretMatcher::Create(MatchEngine::kRe2Set);
+  ASSERT_TRUE(hs.ok() && re2.ok());
+  std::vector<ScanCase> cases = ScanCases();
+  uint64_t state = 42;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string bytes = "=:@/-_.\"\n \t'aZ9\\";
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string text = cases[next() % cases.size()].text;
+    if (next() % 2 == 0) text += cases[next() % cases.size()].text;
+    int edits = static_cast<int>(next() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      size_t at = next() % text.size();
+      switch (next() % 3) {
+        case 0:
+          text[at] = bytes[next() % bytes.size()];
+          break;
+        case 1:
+          text.erase(at, 1);
+          break;
+        default:
+          text.insert(at, 1, bytes[next() % bytes.size()]);
+      }
+    }
+    std::vector<CredentialMatch> a;
+    std::vector<CredentialMatch> b;
+    (*hs)->Scan(text, a);
+    (*re2)->Scan(text, b);
+    ASSERT_EQ(a.size(), b.size()) << text;
+    for (size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a[i].begin, b[i].begin) << text;
+      ASSERT_EQ(a[i].end, b[i].end) << text;
+      ASSERT_EQ(a[i].kind, b[i].kind) << text;
+      ASSERT_LE(a[i].end, text.size());
+    }
+  }
+}
+
 TEST(SecretMatcher, DefaultPrefersHyperscan) {
   EXPECT_EQ(SecretMatcher::Default().engine(), MatchEngineAvailable(MatchEngine::kHyperscan)
                                                    ? MatchEngine::kHyperscan
