@@ -1,7 +1,9 @@
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -192,7 +194,12 @@ int RunScan(const ScanFlags& flags) {
   bool color = to_terminal && std::getenv("NO_COLOR") == nullptr;
   std::string text;
   if (flags.format == "json") {
-    text = report::RenderJson(rep);
+    // Streamed: a large scan's JSON report would otherwise double peak memory.
+    std::FILE* out = flags.output.empty() ? stdout : std::fopen(flags.output.c_str(), "wb");
+    if (out == nullptr) return Fail("cannot write " + flags.output + ": " + std::strerror(errno));
+    bool ok = report::WriteJson(rep, out);
+    if (out != stdout) ok = std::fclose(out) == 0 && ok;
+    if (!ok) return Fail("cannot write " + (flags.output.empty() ? "stdout" : flags.output));
   } else if (flags.format == "sarif") {
     text = report::RenderSarif(rep);
   } else if (flags.format == "junit") {
@@ -202,7 +209,9 @@ int RunScan(const ScanFlags& flags) {
   } else {
     text = report::RenderTable(rep, color);
   }
-  if (flags.output.empty()) {
+  if (flags.format == "json") {
+    // already written
+  } else if (flags.output.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
   } else {

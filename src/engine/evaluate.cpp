@@ -4,6 +4,7 @@
 #include <atomic>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 namespace kspm::engine {
@@ -83,14 +84,32 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
     for (Finding& f : o) findings.push_back(std::move(f));
     std::vector<Finding>().swap(o);  // free as we go: one copy of the findings at a time
   }
-  // Inventory findings interleave with per-resource ones: order them all.
+  // Inventory findings interleave with per-resource ones: order them all. Sort
+  // indices, not findings (a stable sort of findings would allocate a second
+  // copy of them all), then apply the permutation in place, cycle by cycle.
   if (whole.empty()) return findings;
-  std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-    uint32_t ra = a.resource ? a.resource->order : UINT32_MAX;
-    uint32_t rb = b.resource ? b.resource->order : UINT32_MAX;
-    if (ra != rb) return ra < rb;
-    return rank_of(a.rule) < rank_of(b.rule);
-  });
+  std::vector<uint32_t> order(findings.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key = [&](uint32_t i) {
+    const Finding& f = findings[i];
+    uint32_t r = f.resource ? f.resource->order : UINT32_MAX;
+    return std::tuple(r, rank_of(f.rule), i);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  // order[k] = the index of the finding that belongs at position k.
+  for (uint32_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    Finding held = std::move(findings[start]);
+    uint32_t k = start;
+    while (order[k] != start) {
+      uint32_t from = order[k];
+      findings[k] = std::move(findings[from]);
+      order[k] = k;
+      k = from;
+    }
+    findings[k] = std::move(held);
+    order[k] = k;
+  }
   return findings;
 }
 

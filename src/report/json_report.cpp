@@ -1,20 +1,23 @@
 #include <rapidjson/prettywriter.h>
 
+#include <cstdio>
+
 #include "engine/registry.h"
 #include "report/report.h"
 
 namespace kspm::report {
 namespace {
 
-// A rapidjson output stream that appends to a std::string. The report of a
-// large scan runs to hundreds of megabytes: writing it in place, into a
-// string reserved up front, avoids the second full copy (and the regrowth
-// copies) that a StringBuffer copied into the returned string would cost.
-// Characters go through a small buffer, appended in blocks.
+// A rapidjson output stream that appends to a std::string or writes to a
+// FILE*. The report of a large scan runs to hundreds of megabytes: streaming
+// it to the output keeps it out of memory; when a string is wanted, writing in
+// place into one reserved up front avoids a second full copy. Characters go
+// through a small buffer, written in blocks.
 class StringOutput {
  public:
   using Ch = char;
-  explicit StringOutput(std::string& out) : out_(out) {}
+  explicit StringOutput(std::string& out) : string_(&out) {}
+  explicit StringOutput(std::FILE* out) : file_(out) {}
   StringOutput(const StringOutput&) = delete;
   StringOutput& operator=(const StringOutput&) = delete;
   ~StringOutput() { Flush(); }
@@ -24,13 +27,20 @@ class StringOutput {
     buffer_[used_++] = c;
   }
   void Flush() {
-    out_.append(buffer_, used_);
+    if (string_ != nullptr) {
+      string_->append(buffer_, used_);
+    } else if (used_ > 0 && std::fwrite(buffer_, 1, used_, file_) != used_) {
+      failed_ = true;
+    }
     used_ = 0;
   }
+  bool failed() const { return failed_; }
 
  private:
-  std::string& out_;
-  char buffer_[16 * 1024];
+  std::string* string_ = nullptr;
+  std::FILE* file_ = nullptr;
+  bool failed_ = false;
+  char buffer_[64 * 1024];
   size_t used_ = 0;
 };
 
@@ -203,10 +213,9 @@ void FindingObject(Writer& w, const engine::Finding& f) {
 
 }  // namespace
 
-std::string RenderJson(const ScanReport& r) {
-  std::string out;
-  out.reserve(EstimateSize(r));
-  StringOutput stream(out);
+namespace {
+
+void WriteReport(const ScanReport& r, StringOutput& stream) {
   Writer w(stream);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -364,9 +373,24 @@ std::string RenderJson(const ScanReport& r) {
   }
   w.EndArray();
   w.EndObject();
+  stream.Put('\n');
   stream.Flush();
-  out.push_back('\n');
+}
+
+}  // namespace
+
+std::string RenderJson(const ScanReport& r) {
+  std::string out;
+  out.reserve(EstimateSize(r));
+  StringOutput stream(out);
+  WriteReport(r, stream);
   return out;
+}
+
+bool WriteJson(const ScanReport& r, std::FILE* out) {
+  StringOutput stream(out);
+  WriteReport(r, stream);
+  return !stream.failed() && std::fflush(out) == 0;
 }
 
 }  // namespace kspm::report

@@ -5,6 +5,7 @@
 // see docs/output-formats.md); the others are views of the same data.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ struct Summary {
 Summary Summarize(const ScanReport& report);
 
 std::string RenderJson(const ScanReport& report);
+// Streams the JSON report to `out` without holding it in memory; false if a write failed.
+bool WriteJson(const ScanReport& report, std::FILE* out);
 std::string RenderTable(const ScanReport& report, bool color);
 std::string RenderSarif(const ScanReport& report);
 std::string RenderJunit(const ScanReport& report);
