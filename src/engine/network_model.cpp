@@ -521,26 +521,29 @@ void ParseRules(const Node* list, bool ingress, std::vector<TrafficRule>& out,
       out.push_back(std::move(rule));
       continue;
     }
-    if (const Node* ports = item.Get("ports"); !IsNullOrAbsent(ports)) {
-      Path where(rule_at, "ports");
-      if (!ports->IsSequence()) {
-        TypeProblem(problems, *ports, where, "a list");
-      } else {
-        uint32_t j = 0;
-        for (const Node& p : ports->items())
-          rule.ports.push_back(ParsePort(p, j++, where, problems));
-        rule.any_port = rule.ports.empty();
-      }
-    }
+    // Peers before ports, as a manifest lists them.
     if (const Node* peers = item.Get(rule.PeersField()); !IsNullOrAbsent(peers)) {
       Path where(rule_at, rule.PeersField());
       if (!peers->IsSequence()) {
         TypeProblem(problems, *peers, where, "a list");
       } else {
         uint32_t j = 0;
-        for (const Node& p : peers->items())
+        for (const Node& p : peers->items()) {
           rule.peers.push_back(ParsePeer(p, j++, where, problems));
+        }
         rule.any_peer = rule.peers.empty();
+      }
+    }
+    if (const Node* ports = item.Get("ports"); !IsNullOrAbsent(ports)) {
+      Path where(rule_at, "ports");
+      if (!ports->IsSequence()) {
+        TypeProblem(problems, *ports, where, "a list");
+      } else {
+        uint32_t j = 0;
+        for (const Node& p : ports->items()) {
+          rule.ports.push_back(ParsePort(p, j++, where, problems));
+        }
+        rule.any_port = rule.ports.empty();
       }
     }
     out.push_back(std::move(rule));
