@@ -816,12 +816,18 @@ std::string DescribeExposure(const net::Exposure& e) {
 // The host access of a pod, as evidence: privileged containers, host
 // namespaces and hostPath volumes.
 void HostAccess(const core::PodSpecView& pod, std::vector<Evidence>& out) {
-  for (std::string_view field : {"hostNetwork", "hostPID", "hostIPC"}) {
-    const Node* n = pod.spec->Get(field);
+  struct HostNamespace {
+    std::string_view field;
+    std::string_view name;
+  };
+  static constexpr HostNamespace kHostNamespaces[] = {
+      {"hostNetwork", "network"}, {"hostPID", "PID"}, {"hostIPC", "IPC"}};
+  for (const HostNamespace& h : kHostNamespaces) {
+    const Node* n = pod.spec->Get(h.field);
     if (n != nullptr && n->GetBool() == true) {
-      out.push_back(engine::BadValue(
-          *n, pod.spec_pointer + "/" + std::string(field), "false",
-          "the pod shares the node's " + std::string(field.substr(4)) + " namespace"));
+      out.push_back(
+          engine::BadValue(*n, pod.spec_pointer + "/" + std::string(h.field), "false",
+                           "the pod shares the node's " + std::string(h.name) + " namespace"));
     }
   }
   for (const core::ContainerRef& c : pod.containers) {
