@@ -46,19 +46,35 @@ ScoreValue ComputeScore(const std::vector<const Finding*>& findings) {
 
 Scores ComputeScores(const std::vector<Finding>& findings) {
   Scores s;
+  const std::vector<Framework>& frameworks = Frameworks();
   std::vector<const Finding*> all;
-  std::map<std::string, std::vector<const Finding*>> by_ns;
-  std::map<std::string, std::vector<const Finding*>> by_fw;
+  all.reserve(findings.size());
+  std::map<std::string, std::vector<const Finding*>, std::less<>> by_ns;
+  std::vector<std::vector<const Finding*>> by_fw(frameworks.size());
+  // Which frameworks cover a rule, worked out once per rule, not per finding.
+  std::unordered_map<const Rule*, std::vector<size_t>> rule_frameworks;
   for (const Finding& f : findings) {
     all.push_back(&f);
-    if (f.resource != nullptr) by_ns[std::string(f.resource->effective_namespace())].push_back(&f);
-    for (const Framework& fw : Frameworks()) {
-      if (fw.CoversRule(*f.rule)) by_fw[fw.name].push_back(&f);
+    if (f.resource != nullptr) {
+      std::string_view ns = f.resource->effective_namespace();
+      auto it = by_ns.find(ns);
+      if (it == by_ns.end())
+        it = by_ns.emplace(std::string(ns), std::vector<const Finding*>{}).first;
+      it->second.push_back(&f);
     }
+    auto [fw_it, inserted] = rule_frameworks.try_emplace(f.rule);
+    if (inserted) {
+      for (size_t i = 0; i < frameworks.size(); ++i) {
+        if (frameworks[i].CoversRule(*f.rule)) fw_it->second.push_back(i);
+      }
+    }
+    for (size_t i : fw_it->second) by_fw[i].push_back(&f);
   }
   s.overall = ComputeScore(all);
   for (auto& [ns, list] : by_ns) s.by_namespace[ns] = ComputeScore(list);
-  for (auto& [fw, list] : by_fw) s.by_framework[fw] = ComputeScore(list);
+  for (size_t i = 0; i < frameworks.size(); ++i) {
+    if (!by_fw[i].empty()) s.by_framework[frameworks[i].name] = ComputeScore(by_fw[i]);
+  }
   return s;
 }
 
