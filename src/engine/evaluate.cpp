@@ -1,5 +1,9 @@
 #include "engine/evaluate.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <string_view>
@@ -7,6 +11,18 @@
 #include <unordered_map>
 
 namespace kspm::engine {
+namespace {
+
+constexpr size_t kTrimBytes = size_t{32} << 20;
+
+// Returns free memory of every malloc arena to the system (glibc only).
+void ReleaseFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace
 
 std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core::Inventory& inv,
                               const RuleContext& context, unsigned threads) {
@@ -83,10 +99,22 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
   }
   std::vector<Finding> findings;
   findings.reserve(total);
+  // Free each thread's output as it is moved: on 100,000 resources and 119
+  // rules the findings themselves take ~400 MB. The freed blocks sit in the
+  // worker threads' malloc arenas, where the one large final vector cannot
+  // reuse them, so they are handed back to the system as the merge goes;
+  // otherwise both copies count in the peak.
+  size_t released = 0;
   for (auto& o : outputs) {
     for (Finding& f : o) findings.push_back(std::move(f));
-    std::vector<Finding>().swap(o);  // free as we go: one copy of the findings at a time
+    released += o.capacity() * sizeof(Finding);
+    std::vector<Finding>().swap(o);
+    if (released >= kTrimBytes) {
+      ReleaseFreedMemory();
+      released = 0;
+    }
   }
+  if (released > 0) ReleaseFreedMemory();
   if (whole.empty()) return findings;
 
   // Inventory findings interleave with per-resource ones: order them all by
