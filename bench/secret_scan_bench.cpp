@@ -235,8 +235,8 @@ int main(int argc, char** argv) {
         const CredentialMatch& m = found[i];
         std::printf("clean input match: %s, key \"%.*s\", text \"%.*s\"\n",
                     std::string(kspm::rules::secrets::CredentialKindName(m.kind)).c_str(),
-                    static_cast<int>(m.key.size()), m.key.data(),
-                    static_cast<int>(m.end - m.begin), v.data() + m.begin);
+                    static_cast<int>(m.key.size()), m.key.data(), static_cast<int>(m.end - m.begin),
+                    v.data() + m.begin);
       }
     }
   }

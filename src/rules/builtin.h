@@ -9,7 +9,7 @@ namespace kspm::rules {
 void RegisterBuiltinRules(engine::RuleRegistry& registry);
 
 // One function per family (one source file each).
-void RegisterPodSecurityRules(engine::RuleRegistry& registry);   // PSS-NNN
+void RegisterPodSecurityRules(engine::RuleRegistry& registry);    // PSS-NNN
 void RegisterWorkloadRules(engine::RuleRegistry& registry);       // WL-NNN
 void RegisterSecretRules(engine::RuleRegistry& registry);         // SEC-NNN
 void RegisterRbacRules(engine::RuleRegistry& registry);           // RBAC-NNN
