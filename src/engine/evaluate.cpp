@@ -77,8 +77,8 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
           f.rule = rule;
           f.resource = &res;
           f.status = v.violations().empty() ? FindingStatus::kPass : FindingStatus::kFail;
-          f.message = v.message();
-          f.evidence = std::move(v.mutable_violations());
+          f.SetMessage(v.message());
+          f.SetEvidence(std::move(v.mutable_violations()));
           out.push_back(std::move(f));
         }
       }

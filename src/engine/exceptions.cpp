@@ -148,9 +148,7 @@ ExceptionReport ApplyExceptions(const ExceptionSet& set, const std::string& toda
           !GlobMatch(e->name, r.name)) {
         continue;
       }
-      f.excepted = true;
-      f.exception_reason = e->reason;
-      f.exception_source = e->file + ":" + std::to_string(e->position.line);
+      f.SetException(e->reason, e->file + ":" + std::to_string(e->position.line));
       break;
     }
     if (f.excepted) continue;
@@ -173,9 +171,8 @@ ExceptionReport ApplyExceptions(const ExceptionSet& set, const std::string& toda
       start = comma + 1;
     }
     if (RuleMatches(names, *f.rule)) {
-      f.excepted = true;
-      f.exception_reason = reason.empty() ? "no reason given" : std::string(reason);
-      f.exception_source = "annotation kspm.dev/ignore";
+      f.SetException(reason.empty() ? "no reason given" : std::string(reason),
+                     "annotation kspm.dev/ignore");
     }
   }
   return report;

@@ -66,6 +66,47 @@ std::string_view FindingStatusName(FindingStatus s) {
   return "skipped";
 }
 
+const FindingDetail& Finding::Empty() {
+  static const FindingDetail empty;
+  return empty;
+}
+
+Finding::Finding(const Finding& other)
+    : rule(other.rule),
+      resource(other.resource),
+      status(other.status),
+      excepted(other.excepted),
+      detail_(other.detail_ ? std::make_unique<FindingDetail>(*other.detail_) : nullptr) {}
+
+Finding& Finding::operator=(const Finding& other) {
+  if (this != &other) *this = Finding(other);
+  return *this;
+}
+
+FindingDetail& Finding::Detail() {
+  if (!detail_) detail_ = std::make_unique<FindingDetail>();
+  return *detail_;
+}
+
+void Finding::SetMessage(std::string message) {
+  if (message.empty() && !detail_) return;
+  Detail().message = std::move(message);
+}
+
+void Finding::AddEvidence(Evidence e) { Detail().evidence.push_back(std::move(e)); }
+
+void Finding::SetEvidence(std::vector<Evidence> evidence) {
+  if (evidence.empty() && !detail_) return;
+  Detail().evidence = std::move(evidence);
+}
+
+void Finding::SetException(std::string reason, std::string source) {
+  excepted = true;
+  FindingDetail& d = Detail();
+  d.exception_reason = std::move(reason);
+  d.exception_source = std::move(source);
+}
+
 bool Rule::AppliesToKind(std::string_view kind) const {
   if (kinds.empty()) return true;
   for (const std::string& k : kinds) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,16 +60,53 @@ std::string_view FindingStatusName(FindingStatus s);
 
 struct Rule;
 
-struct Finding {
+// What a finding says beyond its verdict. Most findings pass and say nothing
+// more, so this lives behind a pointer that only failing or excepted findings
+// allocate: a scan of 100,000 resources holds millions of findings.
+struct FindingDetail {
+  std::string message;
+  std::vector<Evidence> evidence;
+  std::string exception_reason;
+  std::string exception_source;  // ".kspm.yaml:LINE" or "annotation kspm.dev/ignore"
+};
+
+class Finding {
+ public:
   const Rule* rule = nullptr;
   const core::Resource* resource = nullptr;  // null for findings about the whole input
   FindingStatus status = FindingStatus::kPass;
-  std::string message;
-  std::vector<Evidence> evidence;
-  // Set by the exception stage.
-  bool excepted = false;
-  std::string exception_reason;
-  std::string exception_source;  // ".kspm.yaml" or "annotation"
+  bool excepted = false;  // set by the exception stage
+
+  Finding() = default;
+  Finding(const Finding& other);
+  Finding& operator=(const Finding& other);
+  Finding(Finding&&) noexcept = default;
+  Finding& operator=(Finding&&) noexcept = default;
+  ~Finding() = default;
+
+  // Empty when nothing was said.
+  const std::string& message() const { return detail_ ? detail_->message : Empty().message; }
+  const std::vector<Evidence>& evidence() const {
+    return detail_ ? detail_->evidence : Empty().evidence;
+  }
+  const std::string& exception_reason() const {
+    return detail_ ? detail_->exception_reason : Empty().exception_reason;
+  }
+  const std::string& exception_source() const {
+    return detail_ ? detail_->exception_source : Empty().exception_source;
+  }
+
+  void SetMessage(std::string message);
+  void AddEvidence(Evidence e);
+  // Takes the evidence list as a whole (no allocation when it is empty).
+  void SetEvidence(std::vector<Evidence> evidence);
+  void SetException(std::string reason, std::string source);
+
+ private:
+  static const FindingDetail& Empty();
+  FindingDetail& Detail();
+
+  std::unique_ptr<FindingDetail> detail_;
 };
 
 // The Pod Security Standards profile a scan asks about (--framework

@@ -26,7 +26,7 @@ Location FindingLocation(const engine::Finding& f) {
   if (f.resource == nullptr) return loc;
   loc.file = f.resource->file();
   loc.position = f.resource->position();
-  for (const engine::Evidence& e : f.evidence) {
+  for (const engine::Evidence& e : f.evidence()) {
     if (e.position.known()) {
       loc.position = e.position;
       break;
@@ -65,8 +65,8 @@ std::string EvidenceText(const engine::Evidence& e) {
 }
 
 std::string FindingMessage(const engine::Finding& f) {
-  if (!f.message.empty()) return f.message;
-  for (const engine::Evidence& e : f.evidence) {
+  if (!f.message().empty()) return f.message();
+  for (const engine::Evidence& e : f.evidence()) {
     if (!e.message.empty()) return e.message;
   }
   return f.rule->info.title;

@@ -79,14 +79,14 @@ size_t EstimateSize(const ScanReport& r) {
     if (!Listed(r, f)) continue;
     const engine::RuleInfo& info = f.rule->info;
     size += 1024 + info.id.size() + info.slug.size() + info.title.size() + info.remediation.size() +
-            f.message.size() + f.exception_reason.size() + 32 * info.controls.size();
+            f.message().size() + f.exception_reason().size() + 32 * info.controls.size();
     size_t file = 0;
     if (f.resource != nullptr) {
       file = f.resource->file().size();
       size += 256 + f.resource->api_version.size() + f.resource->kind.size() +
               f.resource->namespace_.size() + f.resource->name.size() + file;
     }
-    for (const engine::Evidence& e : f.evidence) {
+    for (const engine::Evidence& e : f.evidence()) {
       size +=
           320 + file + e.pointer.size() + e.actual.size() + e.expected.size() + e.message.size();
     }
@@ -177,14 +177,14 @@ void FindingObject(Writer& w, const engine::Finding& f) {
     Key(w, "exception");
     w.StartObject();
     Key(w, "reason");
-    Str(w, f.exception_reason);
+    Str(w, f.exception_reason());
     Key(w, "source");
-    Str(w, f.exception_source);
+    Str(w, f.exception_source());
     w.EndObject();
   }
-  if (!f.message.empty()) {
+  if (!f.message().empty()) {
     Key(w, "message");
-    Str(w, f.message);
+    Str(w, f.message());
   }
   if (f.resource != nullptr) {
     const core::Resource& r = *f.resource;
@@ -203,7 +203,7 @@ void FindingObject(Writer& w, const engine::Finding& f) {
   }
   Key(w, "evidence");
   w.StartArray();
-  for (const engine::Evidence& e : f.evidence) {
+  for (const engine::Evidence& e : f.evidence()) {
     w.StartObject();
     Key(w, "pointer");
     Str(w, e.pointer);

@@ -144,10 +144,10 @@ std::string FailureText(const engine::Finding& f) {
   text += "resource: " + ResourceLabel(f) + "\n";
   std::string where = FindingLocation(f).ToString();
   if (!where.empty()) text += "location: " + where + "\n";
-  if (!f.message.empty()) text += "message: " + f.message + "\n";
-  if (!f.evidence.empty()) {
+  if (!f.message().empty()) text += "message: " + f.message() + "\n";
+  if (!f.evidence().empty()) {
     text += "evidence:\n";
-    for (const engine::Evidence& e : f.evidence) {
+    for (const engine::Evidence& e : f.evidence()) {
       text += "  " + EvidenceText(e);
       std::string at = EvidenceLocation(f, e).ToString();
       if (!at.empty()) text += " (" + at + ")";
@@ -177,8 +177,8 @@ void TestCase(Xml& x, const engine::Finding& f) {
   }
   if (!has_body) return;
   if (f.status == engine::FindingStatus::kFail && f.excepted) {
-    std::string why = "excepted: " + f.exception_reason;
-    if (!f.exception_source.empty()) why += " (" + f.exception_source + ")";
+    std::string why = "excepted: " + f.exception_reason();
+    if (!f.exception_source().empty()) why += " (" + f.exception_source() + ")";
     x.Open("skipped", {{"message", why}}, true);
   } else if (f.status == engine::FindingStatus::kFail) {
     x.TextElement("failure",
@@ -186,7 +186,7 @@ void TestCase(Xml& x, const engine::Finding& f) {
                    {"type", std::string(engine::SeverityName(f.rule->info.severity))}},
                   FailureText(f));
   } else {
-    x.Open("skipped", {{"message", f.message.empty() ? "not evaluated" : f.message}}, true);
+    x.Open("skipped", {{"message", f.message().empty() ? "not evaluated" : f.message()}}, true);
   }
   x.Close("testcase");
 }

@@ -281,8 +281,8 @@ std::string RenderMarkdown(const ScanReport& r, size_t max_bytes) {
         std::string where = FindingLocation(f).ToString();
         block += "- " + Code(ResourceLabel(f), false) +
                  (where.empty() ? "" : " at " + Code(where, false)) + "\n";
-        for (const engine::Evidence& e : f.evidence) block += "  - " + EvidenceMarkdown(e) + "\n";
-        if (f.evidence.empty()) block += "  - " + Text(FindingMessage(f)) + "\n";
+        for (const engine::Evidence& e : f.evidence()) block += "  - " + EvidenceMarkdown(e) + "\n";
+        if (f.evidence().empty()) block += "  - " + Text(FindingMessage(f)) + "\n";
       }
       if (list.size() > kMaxPerRule) {
         block += "- _and " + std::to_string(list.size() - kMaxPerRule) +
@@ -301,10 +301,10 @@ std::string RenderMarkdown(const ScanReport& r, size_t max_bytes) {
   except.tail = "\n";
   for (const engine::Finding* f : excepted) {
     std::string where = FindingLocation(*f).ToString();
-    except.items.push_back("| " + Code(f->rule->info.id, true) + " " + Text(f->rule->info.slug) +
-                           " | " + Code(ResourceLabel(*f), true) + " | " +
-                           (where.empty() ? "" : Code(where, true)) + " | " +
-                           Text(f->exception_reason) + " | " + Text(f->exception_source) + " |\n");
+    except.items.push_back(
+        "| " + Code(f->rule->info.id, true) + " " + Text(f->rule->info.slug) + " | " +
+        Code(ResourceLabel(*f), true) + " | " + (where.empty() ? "" : Code(where, true)) + " | " +
+        Text(f->exception_reason()) + " | " + Text(f->exception_source()) + " |\n");
   }
 
   Section errors;

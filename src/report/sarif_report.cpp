@@ -176,7 +176,7 @@ std::string ResultText(const engine::Finding& f) {
   std::string headline = FindingMessage(f);
   std::string text = f.rule->info.title + ": " + headline;
   if (f.resource != nullptr) text += " (" + f.resource->DisplayName() + ")";
-  for (const engine::Evidence& e : f.evidence) {
+  for (const engine::Evidence& e : f.evidence()) {
     if (e.message == headline) {
       engine::Evidence quiet = e;
       quiet.message.clear();
@@ -219,16 +219,16 @@ void Result(Writer& w, const engine::Finding& f, size_t rule_index) {
   }
   w.EndArray();
   // Further evidence of the same finding: where else the fix must be made.
-  if (f.resource != nullptr && f.evidence.size() > 1) {
+  if (f.resource != nullptr && f.evidence().size() > 1) {
     Key(w, "relatedLocations");
     w.StartArray();
-    for (size_t i = 0; i < f.evidence.size(); ++i) {
-      Location loc = EvidenceLocation(f, f.evidence[i]);
+    for (size_t i = 0; i < f.evidence().size(); ++i) {
+      Location loc = EvidenceLocation(f, f.evidence()[i]);
       w.StartObject();
       Key(w, "id");
       w.Uint64(i);
       PhysicalLocation(w, loc.file, loc.position);
-      Message(w, EvidenceText(f.evidence[i]));
+      Message(w, EvidenceText(f.evidence()[i]));
       w.EndObject();
     }
     w.EndArray();
@@ -238,7 +238,7 @@ void Result(Writer& w, const engine::Finding& f, size_t rule_index) {
   w.StartObject();
   Key(w, "kspmFinding/v1");
   std::string print = f.rule->info.id + "|" + ResourceLabel(f);
-  if (!f.evidence.empty()) print += "|" + f.evidence.front().pointer;
+  if (!f.evidence().empty()) print += "|" + f.evidence().front().pointer;
   Str(w, print);
   w.EndObject();
   if (f.excepted) {
@@ -247,16 +247,16 @@ void Result(Writer& w, const engine::Finding& f, size_t rule_index) {
     w.StartObject();
     Key(w, "kind");
     // An annotation lives in the manifest itself; .kspm.yaml is outside it.
-    Str(w, f.exception_source.rfind("annotation", 0) == 0 ? "inSource" : "external");
+    Str(w, f.exception_source().rfind("annotation", 0) == 0 ? "inSource" : "external");
     Key(w, "status");
     Str(w, "accepted");
     Key(w, "justification");
-    Str(w, f.exception_reason);
-    if (!f.exception_source.empty()) {
+    Str(w, f.exception_reason());
+    if (!f.exception_source().empty()) {
       Key(w, "properties");
       w.StartObject();
       Key(w, "source");
-      Str(w, f.exception_source);
+      Str(w, f.exception_source());
       w.EndObject();
     }
     w.EndObject();

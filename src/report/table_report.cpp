@@ -173,8 +173,8 @@ void FailingFinding(Printer& p, const engine::Finding& f) {
   FindingHeader(p, f, SeverityStyle(f.rule->info.severity));
   ResourceAndLocation(p, f);
   bool message_shown = false;
-  for (size_t i = 0; i < f.evidence.size(); ++i) {
-    const engine::Evidence& e = f.evidence[i];
+  for (size_t i = 0; i < f.evidence().size(); ++i) {
+    const engine::Evidence& e = f.evidence()[i];
     std::string_view label = i == 0 ? "evidence" : "";
     p.Field(4, label, kLabel, e.pointer.empty() ? "(object)" : e.pointer);
     std::string state = e.reason == engine::EvidenceReason::kMissing
@@ -183,27 +183,29 @@ void FailingFinding(Printer& p, const engine::Finding& f) {
     if (!e.expected.empty()) state += ", expected " + e.expected;
     p.Field(4, "", kLabel, state);
     std::string where = EvidenceLocation(f, e).ToString();
-    if (f.evidence.size() > 1 && !where.empty()) p.Field(4, "", kLabel, "at " + where, Style::kDim);
+    if (f.evidence().size() > 1 && !where.empty())
+      p.Field(4, "", kLabel, "at " + where, Style::kDim);
     if (!e.message.empty()) {
       p.Field(4, "", kLabel, e.message);
-      if (e.message == f.message) message_shown = true;
+      if (e.message == f.message()) message_shown = true;
     }
   }
-  if (!f.message.empty() && !message_shown) p.Field(4, "message", kLabel, f.message);
+  if (!f.message().empty() && !message_shown) p.Field(4, "message", kLabel, f.message());
 }
 
 void ExceptedFinding(Printer& p, const engine::Finding& f) {
   FindingHeader(p, f, Style::kExcepted);
   ResourceAndLocation(p, f);
-  p.Field(4, "EXCEPTED", kLabel, f.exception_reason, Style::kExcepted);
-  if (!f.exception_source.empty()) p.Field(4, "by", kLabel, f.exception_source);
+  p.Field(4, "EXCEPTED", kLabel, f.exception_reason(), Style::kExcepted);
+  if (!f.exception_source().empty()) p.Field(4, "by", kLabel, f.exception_source());
 }
 
 void BriefFinding(Printer& p, const engine::Finding& f) {
   std::string line = f.rule->info.id + " " + f.rule->info.slug + "  " + ResourceLabel(f);
   std::string where = FindingLocation(f).ToString();
   if (!where.empty()) line += "  " + where;
-  if (f.status == engine::FindingStatus::kSkipped && !f.message.empty()) line += "  " + f.message;
+  if (f.status == engine::FindingStatus::kSkipped && !f.message().empty())
+    line += "  " + f.message();
   p.Field(2, "", 0, line);
 }
 

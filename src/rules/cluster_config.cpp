@@ -174,14 +174,14 @@ void RegisterNamespaceCoverageRule(engine::RuleRegistry& registry, std::string i
         f.status = FindingStatus::kPass;
       } else {
         f.status = FindingStatus::kFail;
-        f.message = "namespace \"" + ns->name + "\" has no " + kind;
+        f.SetMessage("namespace \"" + ns->name + "\" has no " + kind);
         Evidence e;
         e.reason = engine::EvidenceReason::kMissing;
         e.pointer = "";
         e.expected = "a " + kind + " in namespace " + ns->name;
         e.position = ns->position();
         e.message = "no " + kind + " object in this namespace among the scanned manifests";
-        f.evidence.push_back(std::move(e));
+        f.AddEvidence(std::move(e));
       }
       out.push_back(std::move(f));
     }

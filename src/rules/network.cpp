@@ -62,8 +62,8 @@ Finding MakeFinding(const Resource* resource) {
 
 void FailFinding(Finding& f, std::string message, Evidence e) {
   f.status = FindingStatus::kFail;
-  f.message = std::move(message);
-  f.evidence.push_back(std::move(e));
+  f.SetMessage(std::move(message));
+  f.AddEvidence(std::move(e));
 }
 
 // What each rule needs of the model: building only that keeps the inventory
@@ -885,10 +885,10 @@ void RegisterExposureRule(engine::RuleRegistry& registry) {
           via += d;
         }
         f.status = FindingStatus::kFail;
-        f.message =
-            Subject(*w.resource) + " is exposed through " + via + " and runs with host access";
+        f.SetMessage(Subject(*w.resource) + " is exposed through " + via +
+                     " and runs with host access");
         for (Evidence& e : evidence) e.message += " (exposed through " + via + ")";
-        f.evidence = std::move(evidence);
+        f.SetEvidence(std::move(evidence));
       }
       out.push_back(std::move(f));
     }

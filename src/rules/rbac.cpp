@@ -919,12 +919,12 @@ void RegisterClusterAdminRule(engine::RuleRegistry& registry) {
           std::string role = b.role->DisplayName();
           std::string pointer;
           const Node& ref = RoleRefNode(b, pointer);
-          f.evidence.push_back(engine::BadValue(
+          f.AddEvidence(engine::BadValue(
               ref, pointer, "a role with only the permissions needed",
               role + " grants every verb on every resource (" + RuleSource(*wildcard) + ")"));
-          for (Evidence& e : subjects) f.evidence.push_back(std::move(e));
-          f.message = b.resource->kind + " " + Quoted(b.resource->name) + " gives " + role +
-                      "'s full access " + scope + " to " + who;
+          for (Evidence& e : subjects) f.AddEvidence(std::move(e));
+          f.SetMessage(b.resource->kind + " " + Quoted(b.resource->name) + " gives " + role +
+                       "'s full access " + scope + " to " + who);
         }
       }
       out.push_back(std::move(f));
@@ -970,10 +970,9 @@ void RegisterMissingRoleRule(engine::RuleRegistry& registry) {
         }
         std::string pointer;
         const Node& ref = RoleRefNode(b, pointer);
-        f.evidence.push_back(
-            engine::BadValue(ref, pointer, "a role defined in the manifests", detail));
-        f.message = b.resource->kind + " " + Quoted(b.resource->name) + " references " + target +
-                    ", which the manifests do not define";
+        f.AddEvidence(engine::BadValue(ref, pointer, "a role defined in the manifests", detail));
+        f.SetMessage(b.resource->kind + " " + Quoted(b.resource->name) + " references " + target +
+                     ", which the manifests do not define");
       }
       out.push_back(std::move(f));
     }
@@ -1028,11 +1027,11 @@ void RegisterIneffectiveRule(engine::RuleRegistry& registry) {
         for (const std::string& s : ineffective) list += (list.empty() ? "" : "; ") + s;
         std::string pointer;
         const Node& ref = RoleRefNode(b, pointer);
-        f.evidence.push_back(engine::BadValue(
+        f.AddEvidence(engine::BadValue(
             ref, pointer, "a ClusterRoleBinding, or a role without cluster-scoped rules",
             "ineffective through a RoleBinding: " + list));
-        f.message = "RoleBinding " + Quoted(b.resource->name) + " cannot grant the " +
-                    "cluster-scoped permissions of " + b.role->DisplayName();
+        f.SetMessage("RoleBinding " + Quoted(b.resource->name) + " cannot grant the " +
+                     "cluster-scoped permissions of " + b.role->DisplayName());
       }
       out.push_back(std::move(f));
     }
@@ -1204,7 +1203,7 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
               "service account " + Quoted(std::string(ns) + "/" + std::string(sa));
           std::string what = account + ", which can " + MaskPhrase(mask) + " (through " + via + ")";
           std::string pointer = pod.spec_pointer + "/serviceAccountName";
-          f.evidence.push_back(
+          f.AddEvidence(
               sa_node != nullptr
                   ? engine::BadValue(*sa_node,
                                      sa_node == pod.spec->Get("serviceAccountName")
@@ -1215,8 +1214,8 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
                                          "a dedicated service account, or "
                                          "automountServiceAccountToken: false",
                                          "no serviceAccountName: the pod runs as the " + what));
-          f.message = res.kind + " " + Quoted(res.name) + " mounts the token of " + account +
-                      ", which can " + MaskPhrase(mask);
+          f.SetMessage(res.kind + " " + Quoted(res.name) + " mounts the token of " + account +
+                       ", which can " + MaskPhrase(mask));
         }
       }
       out.push_back(std::move(f));

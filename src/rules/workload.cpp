@@ -124,8 +124,8 @@ void Emit(const Resource& res, Verdict& v, std::vector<Finding>& out) {
   Finding f;
   f.resource = &res;
   f.status = v.violations().empty() ? FindingStatus::kPass : FindingStatus::kFail;
-  f.message = v.message();
-  f.evidence = std::move(v.mutable_violations());
+  f.SetMessage(v.message());
+  f.SetEvidence(std::move(v.mutable_violations()));
   out.push_back(std::move(f));
 }
 

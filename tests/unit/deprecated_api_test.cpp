@@ -52,11 +52,11 @@ Outcome RunRule(const std::string& id, const std::string& yaml, int minor) {
   Outcome out;
   for (const engine::Finding& f : engine::Evaluate({rule}, loaded.inventory, ctx, 1)) {
     out.status = std::string(engine::FindingStatusName(f.status));
-    out.message = f.message;
-    if (!f.evidence.empty()) {
-      EXPECT_EQ(f.evidence[0].pointer, "/apiVersion");
-      out.expected = f.evidence[0].expected;
-      out.evidence_message = f.evidence[0].message;
+    out.message = f.message();
+    if (!f.evidence().empty()) {
+      EXPECT_EQ(f.evidence()[0].pointer, "/apiVersion");
+      out.expected = f.evidence()[0].expected;
+      out.evidence_message = f.evidence()[0].message;
     }
   }
   return out;
@@ -254,10 +254,10 @@ TEST(DeprecatedApi, ListItemsWithoutApiVersion) {
   engine::RuleContext ctx{&loaded.inventory, 37};
   auto findings = engine::Evaluate({rule}, loaded.inventory, ctx, 1);
   ASSERT_EQ(findings.size(), 1u);
-  ASSERT_EQ(findings[0].evidence.size(), 1u);
-  EXPECT_EQ(findings[0].evidence[0].pointer, "/apiVersion");
-  EXPECT_EQ(findings[0].evidence[0].actual, "\"extensions/v1beta1\"");
-  EXPECT_EQ(findings[0].evidence[0].position.line, 4u);
+  ASSERT_EQ(findings[0].evidence().size(), 1u);
+  EXPECT_EQ(findings[0].evidence()[0].pointer, "/apiVersion");
+  EXPECT_EQ(findings[0].evidence()[0].actual, "\"extensions/v1beta1\"");
+  EXPECT_EQ(findings[0].evidence()[0].position.line, 4u);
 }
 
 // ---------------------------------------------------------------------------
@@ -346,7 +346,7 @@ Outcome RunPsp(const std::string& yaml, int minor) {
   Outcome out;
   for (const engine::Finding& f : engine::Evaluate({rule}, loaded.inventory, ctx, 1)) {
     out.status = std::string(engine::FindingStatusName(f.status));
-    out.message = f.message;
+    out.message = f.message();
   }
   return out;
 }

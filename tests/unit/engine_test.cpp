@@ -68,8 +68,8 @@ TEST(Evaluate, PassFailAndOrderAreDeterministic) {
     EXPECT_EQ(findings[0].status, FindingStatus::kFail);
     EXPECT_EQ(findings[1].rule->info.id, "T-002");
     EXPECT_EQ(findings[2].status, FindingStatus::kPass);
-    EXPECT_EQ(findings[0].evidence[0].actual, "\"bad-1\"");
-    EXPECT_EQ(findings[0].evidence[0].position.line, 3u);
+    EXPECT_EQ(findings[0].evidence()[0].actual, "\"bad-1\"");
+    EXPECT_EQ(findings[0].evidence()[0].position.line, 3u);
   }
 }
 
@@ -103,11 +103,11 @@ exceptions:
   EXPECT_FALSE(findings[0].excepted);
   // bad-1 / T-002: excepted by the file.
   EXPECT_TRUE(findings[1].excepted);
-  EXPECT_EQ(findings[1].exception_reason, "accepted");
+  EXPECT_EQ(findings[1].exception_reason(), "accepted");
   // bad-2 / T-001: excepted by its annotation, with the reason that follows the list.
   EXPECT_TRUE(findings[4].excepted);
-  EXPECT_EQ(findings[4].exception_reason, "accepted for the test");
-  EXPECT_EQ(findings[4].exception_source, "annotation kspm.dev/ignore");
+  EXPECT_EQ(findings[4].exception_reason(), "accepted for the test");
+  EXPECT_EQ(findings[4].exception_source(), "annotation kspm.dev/ignore");
   // bad-2 / T-002 is not listed in the annotation.
   EXPECT_FALSE(findings[5].excepted);
 }

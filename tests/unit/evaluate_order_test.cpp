@@ -51,12 +51,12 @@ Rule Inventory(std::string id) {
         Finding f;
         f.resource = &resources[i];
         f.status = FindingStatus::kFail;
-        f.message = m;
+        f.SetMessage(m);
         out.push_back(std::move(f));
       }
     }
     Finding whole;
-    whole.message = "input";
+    whole.SetMessage("input");
     out.push_back(std::move(whole));
   };
   return r;
@@ -67,7 +67,7 @@ using Key = std::tuple<std::string, std::string, std::string>;  // resource, rul
 std::vector<Key> Describe(const std::vector<Finding>& findings) {
   std::vector<Key> out;
   for (const Finding& f : findings) {
-    out.emplace_back(f.resource ? f.resource->name : "-", f.rule->info.id, f.message);
+    out.emplace_back(f.resource ? f.resource->name : "-", f.rule->info.id, f.message());
   }
   return out;
 }

@@ -38,10 +38,10 @@ class JsonReportParallelTest : public ::testing::Test {
       f.rule = &rule_;
       f.resource = &inventory_.resources()[0];
       f.status = engine::FindingStatus::kFail;
-      f.message = "finding " + std::to_string(i) + (i % 7 ? "" : " with \"quotes\"\n");
+      f.SetMessage("finding " + std::to_string(i) + (i % 7 ? "" : " with \"quotes\"\n"));
       for (size_t e = 0; e < i % 3; ++e) {
-        f.evidence.push_back(engine::BadValue(*name, "/metadata/name", "x" + std::to_string(e),
-                                              "evidence " + std::to_string(e)));
+        f.AddEvidence(engine::BadValue(*name, "/metadata/name", "x" + std::to_string(e),
+                                       "evidence " + std::to_string(e)));
       }
       findings_.push_back(std::move(f));
     }

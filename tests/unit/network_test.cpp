@@ -775,13 +775,13 @@ TEST(NetworkRules, ExposedWorkloadsWithHostAccess) {
   auto findings = engine::Evaluate({Registry().Find("NET-015")}, loaded.inventory, ctx, 1);
   ASSERT_FALSE(findings.empty());
   std::vector<std::string> pointers;
-  for (const engine::Evidence& e : findings[0].evidence) pointers.push_back(e.pointer);
+  for (const engine::Evidence& e : findings[0].evidence()) pointers.push_back(e.pointer);
   EXPECT_EQ(pointers,
             (std::vector<std::string>{"/spec/template/spec/hostPID",
                                       "/spec/template/spec/containers/0/securityContext/privileged",
                                       "/spec/template/spec/volumes/0/hostPath"}));
-  EXPECT_NE(findings[0].message.find("NodePort Service \"agent\""), std::string::npos)
-      << findings[0].message;
+  EXPECT_NE(findings[0].message().find("NodePort Service \"agent\""), std::string::npos)
+      << findings[0].message();
 }
 
 }  // namespace

@@ -414,7 +414,7 @@ std::vector<RuleResult> RunRule(const std::string& id, const std::string& yaml) 
   std::vector<RuleResult> out;
   for (const Finding& f : Evaluate({rule}, l.inventory, ctx, 1)) {
     RuleResult r{f.resource ? f.resource->DisplayName() : "", f.status, {}};
-    for (const Evidence& e : f.evidence) r.pointers.push_back(e.pointer);
+    for (const Evidence& e : f.evidence()) r.pointers.push_back(e.pointer);
     out.push_back(std::move(r));
   }
   return out;

@@ -85,27 +85,24 @@ class ReportTest : public ::testing::Test {
     fail.rule = &privileged_;
     fail.resource = web_;
     fail.status = engine::FindingStatus::kFail;
-    fail.evidence.push_back(engine::BadValue(*web_priv,
-                                             "/spec/containers/0/securityContext/privileged",
-                                             "false or unset", "container \"app\" is privileged"));
+    fail.AddEvidence(engine::BadValue(*web_priv, "/spec/containers/0/securityContext/privileged",
+                                      "false or unset", "container \"app\" is privileged"));
     findings_.push_back(fail);
 
     engine::Finding excepted = fail;
     excepted.resource = agent_;
-    excepted.evidence = {engine::BadValue(*agent_priv,
-                                          "/spec/containers/0/securityContext/privileged",
-                                          "false or unset", "container \"app\" is privileged")};
-    excepted.excepted = true;
-    excepted.exception_reason = "node agent needs it";
-    excepted.exception_source = "annotation kspm.dev/ignore";
+    excepted.SetEvidence(
+        {engine::BadValue(*agent_priv, "/spec/containers/0/securityContext/privileged",
+                          "false or unset", "container \"app\" is privileged")});
+    excepted.SetException("node agent needs it", "annotation kspm.dev/ignore");
     findings_.push_back(excepted);
 
     engine::Finding image;
     image.rule = &image_;
     image.resource = agent_;
     image.status = engine::FindingStatus::kFail;
-    image.message = "bad | pipe <script>alert(1)</script> & \"quote\" \x1b[31mred\x01";
-    image.evidence.push_back(
+    image.SetMessage("bad | pipe <script>alert(1)</script> & \"quote\" \x1b[31mred\x01");
+    image.AddEvidence(
         engine::BadValue(*agent_image, "/spec/containers/0/image", "a pinned digest", ""));
     findings_.push_back(image);
 
@@ -310,7 +307,7 @@ TEST_F(ReportTest, MarkdownEscapesAndStates) {
 
 TEST_F(ReportTest, MarkdownTruncatesToTheLimit) {
   engine::Finding many = findings_[2];
-  many.message = std::string(300, 'x');
+  many.SetMessage(std::string(300, 'x'));
   for (int i = 0; i < 1000; ++i) findings_.push_back(many);
   std::string md = RenderMarkdown(report_);
   EXPECT_LE(md.size(), kMarkdownCommentLimit);

@@ -101,8 +101,8 @@ class SecretRules : public testing::Test {
     for (const engine::Finding& f : findings) {
       out.applicable = true;
       if (f.status != engine::FindingStatus::kFail) continue;
-      out.message = f.message;
-      for (const engine::Evidence& e : f.evidence) {
+      out.message = f.message();
+      for (const engine::Evidence& e : f.evidence()) {
         out.fail_pointers.push_back(e.pointer);
         out.evidence.push_back(e);
       }

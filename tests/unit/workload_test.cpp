@@ -295,8 +295,8 @@ Outcome Run(const std::string& rule_id, const std::string& yaml, const std::stri
   for (engine::Finding& f : engine::Evaluate({rule}, loaded.inventory, ctx, 1)) {
     if (f.resource != want) continue;
     out.got = f.status == engine::FindingStatus::kFail ? Want::kFail : Want::kPass;
-    out.message = f.message;
-    out.evidence = f.evidence;
+    out.message = f.message();
+    out.evidence = f.evidence();
   }
   return out;
 }
