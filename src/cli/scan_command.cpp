@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -193,33 +192,26 @@ int RunScan(const ScanFlags& flags) {
 
   bool to_terminal = flags.output.empty() && isatty(STDOUT_FILENO);
   bool color = to_terminal && std::getenv("NO_COLOR") == nullptr;
-  std::string text;
+  // Every format but Markdown (a pull-request comment, 64 KB at most) is
+  // streamed: a large scan's report would otherwise add its whole size to
+  // peak memory.
+  std::FILE* out = flags.output.empty() ? stdout : std::fopen(flags.output.c_str(), "wb");
+  if (out == nullptr) return Fail("cannot write " + flags.output + ": " + std::strerror(errno));
+  bool written = false;
   if (flags.format == "json") {
-    // Streamed: a large scan's JSON report would otherwise double peak memory.
-    std::FILE* out = flags.output.empty() ? stdout : std::fopen(flags.output.c_str(), "wb");
-    if (out == nullptr) return Fail("cannot write " + flags.output + ": " + std::strerror(errno));
-    bool ok = report::WriteJson(rep, out);
-    if (out != stdout) ok = std::fclose(out) == 0 && ok;
-    if (!ok) return Fail("cannot write " + (flags.output.empty() ? "stdout" : flags.output));
+    written = report::WriteJson(rep, out);
   } else if (flags.format == "sarif") {
-    text = report::RenderSarif(rep);
+    written = report::WriteSarif(rep, out);
   } else if (flags.format == "junit") {
-    text = report::RenderJunit(rep);
+    written = report::WriteJunit(rep, out);
   } else if (flags.format == "markdown") {
-    text = report::RenderMarkdown(rep);
+    std::string text = report::RenderMarkdown(rep);
+    written = std::fwrite(text.data(), 1, text.size(), out) == text.size() && std::fflush(out) == 0;
   } else {
-    text = report::RenderTable(rep, color);
+    written = report::WriteTable(rep, color, out);
   }
-  if (flags.format == "json") {
-    // already written
-  } else if (flags.output.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    std::ofstream out(flags.output, std::ios::binary);
-    out << text;
-    if (!out) return Fail("cannot write " + flags.output);
-  }
+  if (out != stdout) written = std::fclose(out) == 0 && written;
+  if (!written) return Fail("cannot write " + (flags.output.empty() ? "stdout" : flags.output));
 
   // Exit without tearing down the inventory and findings: a large scan holds
   // millions of small allocations whose freeing costs a noticeable part of the run.

@@ -10,64 +10,13 @@
 #include <vector>
 
 #include "engine/registry.h"
+#include "report/output.h"
 #include "report/report.h"
 
 namespace kspm::report {
 namespace {
 
-// A rapidjson output stream that appends to a std::string or writes to a
-// FILE*. The report of a large scan runs to hundreds of megabytes: streaming
-// it to the output keeps it out of memory; when a string is wanted, writing in
-// place into one reserved up front avoids a second full copy. Characters go
-// through a small buffer, written in blocks.
-class StringOutput {
- public:
-  using Ch = char;
-  explicit StringOutput(std::string& out) : string_(&out) {}
-  explicit StringOutput(std::FILE* out) : file_(out) {}
-  StringOutput(const StringOutput&) = delete;
-  StringOutput& operator=(const StringOutput&) = delete;
-  ~StringOutput() { Flush(); }
-
-  void Put(char c) {
-    if (used_ == sizeof buffer_) Flush();
-    buffer_[used_++] = c;
-  }
-  void Flush() {
-    if (string_ != nullptr) {
-      string_->append(buffer_, used_);
-    } else if (used_ > 0 && std::fwrite(buffer_, 1, used_, file_) != used_) {
-      failed_ = true;
-    }
-    used_ = 0;
-  }
-  // Appends a block of text as is.
-  void Write(std::string_view text) {
-    if (text.size() > sizeof buffer_ - used_) {
-      Flush();
-      if (text.size() >= sizeof buffer_) {
-        if (string_ != nullptr) {
-          string_->append(text);
-        } else if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
-          failed_ = true;
-        }
-        return;
-      }
-    }
-    std::memcpy(buffer_ + used_, text.data(), text.size());
-    used_ += text.size();
-  }
-  bool failed() const { return failed_; }
-
- private:
-  std::string* string_ = nullptr;
-  std::FILE* file_ = nullptr;
-  bool failed_ = false;
-  char buffer_[64 * 1024];
-  size_t used_ = 0;
-};
-
-using Writer = rapidjson::PrettyWriter<StringOutput>;
+using Writer = rapidjson::PrettyWriter<ReportOutput>;
 
 // A generous estimate of the report's size: the fixed text of a finding plus
 // its variable strings, escaped and indented. Reserving more than is written
@@ -249,7 +198,7 @@ struct RenderedFindings {
 // separator that precedes it in the array.
 void RenderFindings(const std::vector<const engine::Finding*>& listed, size_t begin, size_t end,
                     RenderedFindings& out) {
-  StringOutput stream(out.text);
+  ReportOutput stream(out.text);
   Writer w(stream);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -272,7 +221,7 @@ void RenderFindings(const std::vector<const engine::Finding*>& listed, size_t be
 // through the report writer as a zero-length raw value, so that it writes the
 // separator and indentation and counts the element, then its text follows
 // directly: the output is byte for byte what writing them one by one gives.
-void WriteFindings(Writer& w, StringOutput& stream, const ScanReport& r) {
+void WriteFindings(Writer& w, ReportOutput& stream, const ScanReport& r) {
   std::vector<const engine::Finding*> listed;
   for (const engine::Finding& f : *r.findings) {
     if (Listed(r, f)) listed.push_back(&f);
@@ -310,7 +259,7 @@ void WriteFindings(Writer& w, StringOutput& stream, const ScanReport& r) {
   }
 }
 
-void WriteReport(const ScanReport& r, StringOutput& stream) {
+void WriteReport(const ScanReport& r, ReportOutput& stream) {
   Writer w(stream);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -475,13 +424,13 @@ void WriteReport(const ScanReport& r, StringOutput& stream) {
 std::string RenderJson(const ScanReport& r) {
   std::string out;
   out.reserve(EstimateSize(r));
-  StringOutput stream(out);
+  ReportOutput stream(out);
   WriteReport(r, stream);
   return out;
 }
 
 bool WriteJson(const ScanReport& r, std::FILE* out) {
-  StringOutput stream(out);
+  ReportOutput stream(out);
   WriteReport(r, stream);
   return !stream.failed() && std::fflush(out) == 0;
 }

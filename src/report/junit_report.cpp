@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "report/common.h"
+#include "report/output.h"
 #include "report/report.h"
 
 namespace kspm::report {
@@ -21,7 +22,7 @@ namespace {
 // Appends `text` escaped for XML 1.0: markup characters as entities (and, in
 // attributes, whitespace as character references so parsers keep it), and
 // characters XML cannot carry at all (C0 controls, U+FFFE, U+FFFF) as U+FFFD.
-void Escape(std::string& out, std::string_view text, bool attribute) {
+void Escape(ReportOutput& out, std::string_view text, bool attribute) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     unsigned char u = static_cast<unsigned char>(c);
@@ -62,13 +63,16 @@ void Escape(std::string& out, std::string_view text, bool attribute) {
       out += "\xEF\xBF\xBD";
       i += 2;
     } else {
-      out.push_back(c);
+      out.Put(c);
     }
   }
 }
 
 class Xml {
  public:
+  explicit Xml(ReportOutput& out) : out_(out) {
+    out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  }
   void Open(std::string_view tag,
             std::initializer_list<std::pair<std::string_view, std::string>> attrs,
             bool empty = false) {
@@ -112,11 +116,10 @@ class Xml {
     out_ += tag;
     out_ += ">\n";
   }
-  std::string& out() { return out_; }
 
  private:
-  void Indent() { out_.append(2 * depth_, ' '); }
-  std::string out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  void Indent() { out_.Append(2 * depth_, ' '); }
+  ReportOutput& out_;
   int depth_ = 0;
 };
 
@@ -193,7 +196,9 @@ void TestCase(Xml& x, const engine::Finding& f) {
 
 }  // namespace
 
-std::string RenderJunit(const ScanReport& r) {
+namespace {
+
+void JunitTo(const ScanReport& r, ReportOutput& out) {
   std::vector<const engine::Rule*> rules = ReportRules(r);
   std::vector<Suite> suites(rules.size());
   for (size_t i = 0; i < rules.size(); ++i) suites[i].rule = rules[i];
@@ -240,7 +245,7 @@ std::string RenderJunit(const ScanReport& r) {
     skipped += s.skipped;
   }
 
-  Xml x;
+  Xml x(out);
   x.Open("testsuites", {{"name", "kspm"},
                         {"tests", std::to_string(tests)},
                         {"failures", std::to_string(failures)},
@@ -281,7 +286,24 @@ std::string RenderJunit(const ScanReport& r) {
     x.Close("testsuite");
   }
   x.Close("testsuites");
-  return std::move(x.out());
+}
+
+}  // namespace
+
+std::string RenderJunit(const ScanReport& r) {
+  std::string text;
+  {
+    ReportOutput out(text);
+    JunitTo(r, out);
+  }
+  return text;
+}
+
+bool WriteJunit(const ScanReport& r, std::FILE* file) {
+  ReportOutput out(file);
+  JunitTo(r, out);
+  out.Flush();
+  return !out.failed() && std::fflush(file) == 0;
 }
 
 }  // namespace kspm::report

@@ -54,6 +54,11 @@ bool WriteJson(const ScanReport& report, std::FILE* out);
 std::string RenderTable(const ScanReport& report, bool color);
 std::string RenderSarif(const ScanReport& report);
 std::string RenderJunit(const ScanReport& report);
+// The same reports streamed to `out` as they are produced (a large scan's
+// report never sits in memory whole); false if a write failed.
+bool WriteTable(const ScanReport& report, bool color, std::FILE* out);
+bool WriteSarif(const ScanReport& report, std::FILE* out);
+bool WriteJunit(const ScanReport& report, std::FILE* out);
 std::string RenderMarkdown(const ScanReport& report);
 
 // GitHub rejects pull-request comments longer than this many characters.

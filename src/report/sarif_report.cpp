@@ -4,18 +4,18 @@
 // a suppression; input errors as tool execution notifications. Validated
 // against the published 2.1.0 JSON schema by tests/integration/sarif_schema_test.sh.
 #include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <cstdio>
 #include <unordered_map>
 
 #include "report/common.h"
+#include "report/output.h"
 #include "report/report.h"
 
 namespace kspm::report {
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Writer = rapidjson::PrettyWriter<ReportOutput>;
 
 constexpr std::string_view kSchemaUri =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -309,14 +309,15 @@ void ScoreNumber(Writer& w, const std::optional<double>& score) {
 
 }  // namespace
 
-std::string RenderSarif(const ScanReport& r) {
+namespace {
+
+void SarifTo(const ScanReport& r, ReportOutput& out) {
   std::vector<const engine::Rule*> rules = ReportRules(r);
   std::unordered_map<const engine::Rule*, size_t> rule_index;
   for (size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i], i);
   Summary s = Summarize(r);
 
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+  Writer w(out);
   w.SetIndent(' ', 2);
   w.StartObject();
   Key(w, "$schema");
@@ -417,9 +418,25 @@ std::string RenderSarif(const ScanReport& r) {
   w.EndObject();
   w.EndArray();
   w.EndObject();
-  std::string out(buffer.GetString(), buffer.GetSize());
-  out.push_back('\n');
-  return out;
+  out += '\n';
+}
+
+}  // namespace
+
+std::string RenderSarif(const ScanReport& r) {
+  std::string text;
+  {
+    ReportOutput out(text);
+    SarifTo(r, out);
+  }
+  return text;
+}
+
+bool WriteSarif(const ScanReport& r, std::FILE* file) {
+  ReportOutput out(file);
+  SarifTo(r, out);
+  out.Flush();
+  return !out.failed() && std::fflush(file) == 0;
 }
 
 }  // namespace kspm::report

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "report/common.h"
+#include "report/output.h"
 #include "report/report.h"
 
 namespace kspm::report {
@@ -95,7 +96,7 @@ size_t Columns(std::string_view text) {
 
 class Printer {
  public:
-  explicit Printer(bool color) : color_(color) {}
+  Printer(bool color, ReportOutput& out) : color_(color), out_(out) {}
 
   std::string Paint(Style s, std::string_view text) const {
     if (!color_ || s == Style::kNone) return std::string(text);
@@ -141,11 +142,9 @@ class Printer {
     if (!line.empty() || first) flush();
   }
 
-  std::string& out() { return out_; }
-
  private:
   bool color_;
-  std::string out_;
+  ReportOutput& out_;
 };
 
 constexpr size_t kLabel = 10;  // width of "resource  ", "evidence  "...
@@ -251,8 +250,10 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
 
 }  // namespace
 
-std::string RenderTable(const ScanReport& r, bool color) {
-  Printer p(color);
+namespace {
+
+void TableTo(const ScanReport& r, bool color, ReportOutput& out) {
+  Printer p(color, out);
   Summary s = Summarize(r);
 
   p.Line(p.Paint(Style::kBold, "kspm " + Clean(r.tool_version)) + " · scanned " +
@@ -383,7 +384,24 @@ std::string RenderTable(const ScanReport& r, bool color) {
     p.Line(p.Paint(Style::kGood, "Result: PASS") + " — no failing finding at or above " +
            std::string(engine::SeverityName(r.fail_on)) + " (" + threshold + ")");
   }
-  return std::move(p.out());
+}
+
+}  // namespace
+
+std::string RenderTable(const ScanReport& r, bool color) {
+  std::string text;
+  {
+    ReportOutput out(text);
+    TableTo(r, color, out);
+  }
+  return text;
+}
+
+bool WriteTable(const ScanReport& r, bool color, std::FILE* file) {
+  ReportOutput out(file);
+  TableTo(r, color, out);
+  out.Flush();
+  return !out.failed() && std::fflush(file) == 0;
 }
 
 }  // namespace kspm::report
