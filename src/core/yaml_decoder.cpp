@@ -1101,7 +1101,7 @@ bool DecodeYamlChunk(const YamlChunk& chunk, const DecodeLimits& limits, Documen
   Substitutions subs;
   for (;;) {
     std::string_view current = subs.count == 0 ? original : std::string_view(text);
-    Document attempt(out.shared_file(), out.index(), out.start());
+    Document attempt(out.shared_file(), out.index(), out.start(), out.shared_arena());
     TreeBuilder builder(chunk, current, subs, limits, attempt);
     TreeBuilder::Outcome outcome = builder.Run(empty, error);
     if (outcome == TreeBuilder::Outcome::kOk) {
