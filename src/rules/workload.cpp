@@ -642,15 +642,43 @@ void ForContainerPorts(CheckReport& r, const Where& w, const ContainerRef& c, Fn
 
 constexpr int64_t kFirstUnprivilegedPort = 1024;
 
+// The first unprivileged port of the pod's network namespace: the value of
+// the net.ipv4.ip_unprivileged_port_start sysctl when the pod sets it (a safe
+// sysctl since Kubernetes 1.22), else the kernel's 1024. Malformed sysctls are
+// PSS-010's business and leave the default.
+int64_t FirstUnprivilegedPort(const PodSpecView& pod) {
+  const Node* sysctls = pss::Field(pss::Field(pod.spec, "securityContext"), "sysctls");
+  for (const Node& s : sysctls != nullptr ? sysctls->items() : std::span<const Node>{}) {
+    const Node* name = s.Get("name");
+    const Node* value = s.Get("value");
+    if (name == nullptr || value == nullptr || !name->IsString() || !value->IsString()) continue;
+    if (name->string_value() != "net.ipv4.ip_unprivileged_port_start" &&
+        name->string_value() != "net/ipv4/ip_unprivileged_port_start") {
+      continue;
+    }
+    int64_t port = 0;
+    std::string_view text = value->string_value();
+    if (text.empty() || text.size() > 5) continue;
+    bool digits = true;
+    for (char ch : text) {
+      if (ch < '0' || ch > '9') digits = false;
+      port = port * 10 + (ch - '0');
+    }
+    if (digits) return port;
+  }
+  return kFirstUnprivilegedPort;
+}
+
 void PrivilegedPort(const PodSpecView& pod, Verdict& v) {
   CheckReport r(v);
   // Windows has no privileged port range.
   if (pss::IsWindowsPod(r, pod)) return v.NotApplicable();
+  int64_t first_unprivileged = FirstUnprivilegedPort(pod);
   Offenders bad;
   ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
     Where w = Where::Container(c);
     ForContainerPorts(r, w, c, [&](const Node&, size_t index, const Node& number, int64_t port) {
-      if (port <= 0 || port >= kFirstUnprivilegedPort) return;
+      if (port <= 0 || port >= kFirstUnprivilegedPort || port >= first_unprivileged) return;
       bad.Add(c.name);
       r.Value(w, number, "ports." + std::to_string(index) + ".containerPort", ">= 1024",
               w.Who() + " listens on port " + std::to_string(port) +
@@ -752,8 +780,8 @@ void SudoInCommand(const PodSpecView& pod, Verdict& v) {
           bad.Add(c.name);
           r.Value(w, item, std::string(field) + "." + std::to_string(index),
                   "a command without sudo",
-                  w.Who() + "'s " + std::string(field) +
-                      " runs sudo: the image ships a setuid path to root");
+                  w.Who() + " runs sudo in its " + std::string(field) +
+                      ": the image ships a setuid path to root");
         });
   });
   r.Finish(
@@ -2381,11 +2409,13 @@ void RegisterHardeningRules(engine::RuleRegistry& registry) {
        "Container listens on a port below 1024",
        Severity::kLow,
        kWorkload,
-       "Ports below 1024 are privileged on Linux: a process binds them as root or with "
-       "NET_BIND_SERVICE, so such a port usually means the image runs as root. With hostNetwork "
-       "it also claims a well-known port on the node.",
+       "Ports below 1024 are privileged on Linux: unless the pod's network namespace lowers "
+       "net.ipv4.ip_unprivileged_port_start, a process binds them as root or with "
+       "NET_BIND_SERVICE, so such a port usually means the image runs privileged. With "
+       "hostNetwork it also claims a well-known port on the node.",
        "Make the application listen on a port of 1024 or more (8080 instead of 80) and map the "
-       "well-known port in the Service (port: 80, targetPort: 8080).",
+       "well-known port in the Service (port: 80, targetPort: 8080); or set the safe sysctl "
+       "net.ipv4.ip_unprivileged_port_start in the pod's securityContext.sysctls.",
        {"nsa:non-root-containers"},
        {{"trivy", "KSV117"}},
        {"https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service",

@@ -815,6 +815,16 @@ TEST(WorkloadRules, GroupsPortsHostsAndCommands) {
        Want::kFail, "/spec/containers/0/ports/1/containerPort"},
       {"port 1024 is unprivileged", "WL-041",
        Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 1024}]}]\n"), Want::kPass},
+      {"the pod lowers the unprivileged port range", "WL-041",
+       Pod("  securityContext: {sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "
+           "'80'}]}\n"
+           "  containers: [{name: a, image: x:1, ports: [{containerPort: 80}]}]\n"),
+       Want::kPass},
+      {"not low enough", "WL-041",
+       Pod("  securityContext: {sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "
+           "'443'}]}\n"
+           "  containers: [{name: a, image: x:1, ports: [{containerPort: 80}]}]\n"),
+       Want::kFail, "/spec/containers/0/ports/0/containerPort"},
       {"no ports", "WL-041", Pod("  containers: [{name: a, image: x:1}]\n"), Want::kPass},
       {"port as a string is a type error", "WL-041",
        Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: '8080'}]}]\n"),
