@@ -12,6 +12,7 @@
 #include <array>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "rules/builtin.h"
@@ -129,14 +130,22 @@ void Emit(const Resource& res, Verdict& v, std::vector<Finding>& out) {
   out.push_back(std::move(f));
 }
 
-using PodCheckFn = void (*)(const PodSpecView&, Verdict&);
-
-engine::ResourceCheck PodCheck(PodCheckFn fn) {
-  return [fn](const Resource& res, const RuleContext& ctx, Verdict& v) {
+// A per-resource check of the pod spec: fn(pod, ctx, verdict) on the kinds
+// that carry one, not applicable to the others.
+template <typename Fn>
+engine::ResourceCheck OnPodSpec(Fn fn) {
+  return [fn = std::move(fn)](const Resource& res, const RuleContext& ctx, Verdict& v) {
     const PodSpecView* view = ctx.inventory->PodSpecOf(res);
     if (view == nullptr) return v.NotApplicable();
-    fn(*view, v);
+    fn(*view, ctx, v);
   };
+}
+
+using PodCheckFn = void (*)(const PodSpecView&, Verdict&);
+
+// The common case: a check that needs only the pod spec.
+engine::ResourceCheck PodCheck(PodCheckFn fn) {
+  return OnPodSpec([fn](const PodSpecView& pod, const RuleContext&, Verdict& v) { fn(pod, v); });
 }
 
 // ---------------------------------------------------------------------------
@@ -1796,11 +1805,9 @@ void RegisterImageRules(engine::RuleRegistry& registry) {
        {"nsa:secure-images", "mitre:T1204.003"},
        {{"kubescape", "C-0078"}},
        {kImagesDocs}});
-  registry_rule.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ImageRegistry(*view, ctx.allowed_registries, v);
-  };
+  registry_rule.check = OnPodSpec([](const PodSpecView& pod, const RuleContext& ctx, Verdict& v) {
+    ImageRegistry(pod, ctx.allowed_registries, v);
+  });
   registry.Add(std::move(registry_rule));
 
   Rule pull = MakeRule(
@@ -1930,11 +1937,9 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
     Rule r = MakeRule(std::move(s.meta));
     workload::HostPathClass cls = s.cls;
     const char* what = s.what;
-    r.check = [cls, what](const Resource& res, const RuleContext& ctx, Verdict& v) {
-      const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-      if (view == nullptr) return v.NotApplicable();
-      SensitiveHostPath(*view, cls, what, v);
-    };
+    r.check = OnPodSpec([cls, what](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+      SensitiveHostPath(pod, cls, what, v);
+    });
     registry.Add(std::move(r));
   }
 
@@ -2096,11 +2101,9 @@ void RegisterCapabilityRules(engine::RuleRegistry& registry) {
     Rule r = MakeRule(std::move(s.meta));
     std::vector<std::string_view> names = std::move(s.names);
     const char* reason = s.reason;
-    r.check = [names, reason](const Resource& res, const RuleContext& ctx, Verdict& v) {
-      const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-      if (view == nullptr) return v.NotApplicable();
-      CapabilitiesAdded(*view, names, reason, v);
-    };
+    r.check = OnPodSpec([names, reason](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+      CapabilitiesAdded(pod, names, reason, v);
+    });
     registry.Add(std::move(r));
   }
 
@@ -2248,11 +2251,9 @@ void RegisterProbeRules(engine::RuleRegistry& registry) {
        {},
        {{"polaris", "livenessProbeMissing"}, {"kubescape", "C-0056"}, {"kube-score", "pod-probes"}},
        {kProbesDocs}});
-  liveness.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ProbeMissing(*view, "livenessProbe", v);
-  };
+  liveness.check = OnPodSpec([](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+    ProbeMissing(pod, "livenessProbe", v);
+  });
   registry.Add(std::move(liveness));
 
   Rule readiness = MakeRule(
@@ -2271,11 +2272,9 @@ void RegisterProbeRules(engine::RuleRegistry& registry) {
         {"kubescape", "C-0018"},
         {"kube-score", "pod-probes"}},
        {kProbesDocs}});
-  readiness.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ProbeMissing(*view, "readinessProbe", v);
-  };
+  readiness.check = OnPodSpec([](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+    ProbeMissing(pod, "readinessProbe", v);
+  });
   registry.Add(std::move(readiness));
 
   Rule identical = MakeRule(
