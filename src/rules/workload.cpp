@@ -1,4 +1,4 @@
-// Workload hardening beyond the Pod Security Standards (WL-001 … WL-051):
+// Workload hardening beyond the Pod Security Standards (WL-001 … WL-052):
 // images, service-account tokens, sensitive hostPath mounts, dangerous
 // capabilities by name, resources, probes and availability. Semantics and
 // limits are in docs/rules/workload.md.
@@ -796,6 +796,40 @@ void SudoInCommand(const PodSpecView& pod, Verdict& v) {
   r.Finish(
       "sudo in the container command",
       bad.empty() ? std::string() : bad.Containers() + " must not use sudo; set runAsUser instead");
+}
+
+// The name of an env entry, or empty when the entry is malformed (the API
+// server rejects it; other rules report such types).
+std::string_view EnvName(const Node& entry) {
+  const Node* name = entry.Get("name");
+  return name != nullptr && name->IsString() ? name->string_value() : std::string_view();
+}
+
+void EnvVarDuplicated(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    Where w = Where::Container(c);
+    const Node* env = pss::GetList(r, w, c.node, "env", "env");
+    if (env == nullptr) return;
+    std::span<const Node> items = env->items();
+    for (size_t j = 1; j < items.size(); ++j) {
+      std::string_view name = EnvName(items[j]);
+      if (name.empty()) continue;
+      for (size_t i = 0; i < j; ++i) {
+        if (EnvName(items[i]) != name) continue;
+        bad.Add(c.name);
+        r.Value(w, *items[j].Get("name"), "env." + std::to_string(j) + ".name",
+                "a name not used earlier in env",
+                w.Who() + " sets " + std::string(name) + " again (first at env[" +
+                    std::to_string(i) + "]): only the last definition takes effect");
+        break;
+      }
+    }
+  });
+  r.Finish("duplicate environment variable",
+           bad.empty() ? std::string()
+                       : bad.Containers() + " must define each environment variable once");
 }
 
 // ---------------------------------------------------------------------------
@@ -2635,6 +2669,25 @@ void RegisterOperationsRules(engine::RuleRegistry& registry) {
        {"https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/"}});
   labels.check = &RecommendedLabels;
   registry.Add(std::move(labels));
+
+  Rule env = MakeRule(
+      {"WL-052",
+       "env-var-duplicated",
+       "Container defines an environment variable twice",
+       Severity::kLow,
+       kReliability,
+       "When env names a variable twice the last entry silently wins: a reviewer who reads the "
+       "first one (a feature flag, a TLS or debug switch, a secret reference) is misled about "
+       "what the container runs with, and merge tools such as Kustomize and Helm produce such "
+       "duplicates unnoticed.",
+       "Keep one entry per variable name in each container's env; move shared values to an "
+       "envFrom ConfigMap and override them in env.",
+       {},
+       {{"kube-score", "environment-variable-key-duplication"}},
+       {"https://kubernetes.io/docs/tasks/inject-data-application/"
+        "define-environment-variable-container/"}});
+  env.check = PodCheck(&EnvVarDuplicated);
+  registry.Add(std::move(env));
 }
 
 }  // namespace

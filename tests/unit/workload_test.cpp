@@ -1005,6 +1005,17 @@ TEST(WorkloadRules, SchedulingAndDisruption) {
       {"only an app label", "WL-051",
        Pod("  containers: [{name: a, image: x:1}]\n", "name: p, labels: {app: shop}"), Want::kFail,
        "/metadata/labels/app.kubernetes.io~1name"},
+      {"duplicate env name", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: [{name: MODE, value: safe}, {name: PORT, "
+           "value: '80'}, {name: MODE, value: debug}]}]\n"),
+       Want::kFail, "/spec/containers/0/env/2/name"},
+      {"same name in two containers", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: [{name: MODE, value: a}]}, {name: b, "
+           "image: x:1, env: [{name: MODE, value: b}]}]\n"),
+       Want::kPass},
+      {"env of the wrong type", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: {MODE: safe}}]\n"), Want::kFail,
+       "/spec/containers/0/env"},
       {"pods of a controller carry its template's labels", "WL-051",
        Pod("  containers: [{name: a, image: x:1}]\n",
            "name: p, ownerReferences: [{kind: ReplicaSet, name: rs, uid: u}]"),
@@ -1026,7 +1037,7 @@ TEST(WorkloadRules, CatalogIsComplete) {
     EXPECT_FALSE(rule->info.references.empty()) << id;
     EXPECT_TRUE(rule->check || rule->inventory_check) << id;
   }
-  EXPECT_EQ(n, 51);
+  EXPECT_EQ(n, 52);
 }
 
 }  // namespace
