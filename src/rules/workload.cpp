@@ -1441,6 +1441,8 @@ class ReplicatedWorkloads {
   std::unordered_map<std::string_view, std::vector<Entry>> by_namespace_;
 };
 
+constexpr int64_t kMaxPods = int64_t{1} << 40;
+
 void BudgetBlocksEviction(const Resource& pdb, const ReplicatedWorkloads& workloads, Verdict& v) {
   CheckReport r(v);
   const Node* spec = pdb.root->Get("spec");
@@ -1462,13 +1464,14 @@ void BudgetBlocksEviction(const Resource& pdb, const ReplicatedWorkloads& worklo
     if (selects) {
       for (const ReplicatedWorkloads::Entry& e : workloads.In(pdb.effective_namespace())) {
         if (!workload::SelectorMatches(*selector, e.labels)) continue;
-        expected += e.replicas;
+        // Saturate: absurd replica counts must not overflow the sum.
+        expected = std::min(expected + std::clamp<int64_t>(e.replicas, 0, kMaxPods), kMaxPods);
         if (first == nullptr) first = e.workload;
         ++matched;
       }
     }
     int64_t required = *min_available.value;
-    if (min_available.percent) {
+    if (min_available.percent && required < 100) {
       // Kubernetes rounds a percentage of the expected pods up.
       required = (required * expected + 99) / 100;
     }
