@@ -1,4 +1,4 @@
-// Workload hardening beyond the Pod Security Standards (WL-001 … WL-039):
+// Workload hardening beyond the Pod Security Standards (WL-001 … WL-052):
 // images, service-account tokens, sensitive hostPath mounts, dangerous
 // capabilities by name, resources, probes and availability. Semantics and
 // limits are in docs/rules/workload.md.
@@ -12,6 +12,7 @@
 #include <array>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "rules/builtin.h"
@@ -129,14 +130,22 @@ void Emit(const Resource& res, Verdict& v, std::vector<Finding>& out) {
   out.push_back(std::move(f));
 }
 
-using PodCheckFn = void (*)(const PodSpecView&, Verdict&);
-
-engine::ResourceCheck PodCheck(PodCheckFn fn) {
-  return [fn](const Resource& res, const RuleContext& ctx, Verdict& v) {
+// A per-resource check of the pod spec: fn(pod, ctx, verdict) on the kinds
+// that carry one, not applicable to the others.
+template <typename Fn>
+engine::ResourceCheck OnPodSpec(Fn fn) {
+  return [fn = std::move(fn)](const Resource& res, const RuleContext& ctx, Verdict& v) {
     const PodSpecView* view = ctx.inventory->PodSpecOf(res);
     if (view == nullptr) return v.NotApplicable();
-    fn(*view, v);
+    fn(*view, ctx, v);
   };
+}
+
+using PodCheckFn = void (*)(const PodSpecView&, Verdict&);
+
+// The common case: a check that needs only the pod spec.
+engine::ResourceCheck PodCheck(PodCheckFn fn) {
+  return OnPodSpec([fn](const PodSpecView& pod, const RuleContext&, Verdict& v) { fn(pod, v); });
 }
 
 // ---------------------------------------------------------------------------
@@ -197,46 +206,76 @@ void SecurityContextMissing(const PodSpecView& pod, Verdict& v) {
 
 constexpr int64_t kHighId = 10000;
 
-void RunAsLowUid(const PodSpecView& pod, Verdict& v) {
+// How WL-003 and WL-040 word an ID field: the effective value is the
+// container's, else the pod's, and an unset one leaves the image to decide.
+struct IdField {
+  std::string_view key;       // "runAsUser"
+  std::string_view field;     // "securityContext.runAsUser"
+  std::string_view runs;      // " runs as UID "
+  std::string_view pod_runs;  // "the pod runs its containers as UID "
+  std::string_view unset;     // " sets no runAsUser (nor does the pod): ..."
+  std::string_view reason;    // "low user ID"
+  std::string_view must;      // " must run as a UID of 10000 or more"
+};
+
+constexpr IdField kUserId = {
+    "runAsUser",
+    "securityContext.runAsUser",
+    " runs as UID ",
+    "the pod runs its containers as UID ",
+    " sets no runAsUser (nor does the pod): it runs as the image's user, commonly root or a "
+    "low UID",
+    "low user ID",
+    " must run as a UID of 10000 or more"};
+
+constexpr IdField kGroupId = {
+    "runAsGroup",
+    "securityContext.runAsGroup",
+    " runs with GID ",
+    "the pod runs its containers with GID ",
+    " sets no runAsGroup (nor does the pod): it runs with the image's group, commonly root (0)",
+    "low group ID",
+    " must run with a GID of 10000 or more"};
+
+void LowId(const PodSpecView& pod, const IdField& f, Verdict& v) {
   CheckReport r(v);
   if (pss::IsWindowsPod(r, pod)) return v.NotApplicable();
   Where pw = Where::Pod(pod);
   const Node* pod_sc = PodSecurityContext(r, pod);
-  pss::Read<int64_t> pod_uid =
-      pss::ReadInt(r, pw, pod_sc, "runAsUser", "securityContext.runAsUser");
+  pss::Read<int64_t> pod_id = pss::ReadInt(r, pw, pod_sc, f.key, f.field);
   bool pod_reported = false;
   Offenders bad;
   ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
     Where w = Where::Container(c);
     const Node* sc = ContainerSecurityContext(r, w, c);
-    pss::Read<int64_t> uid = pss::ReadInt(r, w, sc, "runAsUser", "securityContext.runAsUser");
-    if (uid.node != nullptr) {
-      if (!uid.value || *uid.value >= kHighId) return;
+    pss::Read<int64_t> id = pss::ReadInt(r, w, sc, f.key, f.field);
+    if (id.node != nullptr) {
+      if (!id.value || *id.value >= kHighId) return;
       bad.Add(c.name);
-      r.Value(w, *uid.node, "securityContext.runAsUser", ">= 10000",
-              w.Who() + " runs as UID " + std::to_string(*uid.value) + ", below 10000");
+      r.Value(w, *id.node, f.field, ">= 10000",
+              w.Who() + std::string(f.runs) + std::to_string(*id.value) + ", below 10000");
       return;
     }
-    if (pod_uid.node != nullptr) {
-      if (!pod_uid.value || *pod_uid.value >= kHighId) return;
+    if (pod_id.node != nullptr) {
+      if (!pod_id.value || *pod_id.value >= kHighId) return;
       bad.Add(c.name);
       if (!pod_reported) {
         pod_reported = true;
-        r.Value(pw, *pod_uid.node, "securityContext.runAsUser", ">= 10000",
-                "the pod runs its containers as UID " + std::to_string(*pod_uid.value) +
-                    ", below 10000");
+        r.Value(pw, *pod_id.node, f.field, ">= 10000",
+                std::string(f.pod_runs) + std::to_string(*pod_id.value) + ", below 10000");
       }
       return;
     }
     bad.Add(c.name);
-    r.Missing(w, Nearest(sc, nullptr, *c.node), "securityContext.runAsUser", ">= 10000",
-              w.Who() +
-                  " sets no runAsUser (nor does the pod): it runs as the image's user, "
-                  "commonly root or a low UID");
+    r.Missing(w, Nearest(sc, nullptr, *c.node), f.field, ">= 10000",
+              w.Who() + std::string(f.unset));
   });
-  r.Finish("low user ID",
-           bad.empty() ? std::string() : bad.Containers() + " must run as a UID of 10000 or more");
+  r.Finish(f.reason, bad.empty() ? std::string() : bad.Containers() + std::string(f.must));
 }
+
+void RunAsLowUid(const PodSpecView& pod, Verdict& v) { LowId(pod, kUserId, v); }
+
+void RunAsLowGid(const PodSpecView& pod, Verdict& v) { LowId(pod, kGroupId, v); }
 
 void RootGroup(const PodSpecView& pod, Verdict& v) {
   CheckReport r(v);
@@ -580,6 +619,217 @@ void WritableHostPath(const PodSpecView& pod, Verdict& v) {
   r.Finish("writable hostPath mount",
            bad.empty() ? std::string()
                        : bad.Containers() + " must mount hostPath volumes with readOnly: true");
+}
+
+// ---------------------------------------------------------------------------
+// Ports, /etc/hosts and commands
+
+// Calls fn(port, index, containerPort) for every entry of the container's
+// ports whose containerPort is an integer, reporting malformed entries.
+template <typename Fn>
+void ForContainerPorts(CheckReport& r, const Where& w, const ContainerRef& c, Fn&& fn) {
+  const Node* ports = pss::GetList(r, w, c.node, "ports", "ports");
+  if (ports == nullptr) return;
+  size_t i = 0;
+  for (const Node& port : ports->items()) {
+    size_t index = i++;
+    if (port.IsNull()) continue;
+    if (!port.IsMapping()) {
+      r.InvalidType(w, port, "ports." + std::to_string(index), "object");
+      continue;
+    }
+    const Node* number = pss::Field(&port, "containerPort");
+    if (number == nullptr) continue;  // the API server rejects a port without one
+    std::optional<int64_t> value = number->GetInt();
+    if (!value) {
+      r.InvalidType(w, *number, "ports." + std::to_string(index) + ".containerPort", "integer");
+      continue;
+    }
+    fn(port, index, *number, *value);
+  }
+}
+
+constexpr int64_t kFirstUnprivilegedPort = 1024;
+
+// The first unprivileged port of the pod's network namespace: the value of
+// the net.ipv4.ip_unprivileged_port_start sysctl when the pod sets it (a safe
+// sysctl since Kubernetes 1.22), else the kernel's 1024. Malformed sysctls are
+// PSS-010's business and leave the default.
+int64_t FirstUnprivilegedPort(const PodSpecView& pod) {
+  const Node* sysctls = pss::Field(pss::Field(pod.spec, "securityContext"), "sysctls");
+  for (const Node& s : sysctls != nullptr ? sysctls->items() : std::span<const Node>{}) {
+    const Node* name = s.Get("name");
+    const Node* value = s.Get("value");
+    if (name == nullptr || value == nullptr || !name->IsString() || !value->IsString()) continue;
+    if (name->string_value() != "net.ipv4.ip_unprivileged_port_start" &&
+        name->string_value() != "net/ipv4/ip_unprivileged_port_start") {
+      continue;
+    }
+    int64_t port = 0;
+    std::string_view text = value->string_value();
+    if (text.empty() || text.size() > 5) continue;
+    bool digits = true;
+    for (char ch : text) {
+      if (ch < '0' || ch > '9') digits = false;
+      port = port * 10 + (ch - '0');
+    }
+    if (digits) return port;
+  }
+  return kFirstUnprivilegedPort;
+}
+
+void PrivilegedPort(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  // Windows has no privileged port range.
+  if (pss::IsWindowsPod(r, pod)) return v.NotApplicable();
+  int64_t first_unprivileged = FirstUnprivilegedPort(pod);
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    Where w = Where::Container(c);
+    ForContainerPorts(r, w, c, [&](const Node&, size_t index, const Node& number, int64_t port) {
+      if (port <= 0 || port >= kFirstUnprivilegedPort || port >= first_unprivileged) return;
+      bad.Add(c.name);
+      r.Value(w, number, "ports." + std::to_string(index) + ".containerPort", ">= 1024",
+              w.Who() + " listens on port " + std::to_string(port) +
+                  ", below 1024: binding it takes root or the NET_BIND_SERVICE capability");
+    });
+  });
+  r.Finish("privileged port", bad.empty()
+                                  ? std::string()
+                                  : bad.Containers() + " must listen on ports of 1024 or more");
+}
+
+void HostAliases(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Where pw = Where::Pod(pod);
+  const Node* aliases = pss::GetList(r, pw, pod.spec, "hostAliases", "hostAliases");
+  if (aliases != nullptr && aliases->size() > 0) {
+    std::vector<std::string> names;
+    for (const Node& entry : aliases->items()) {
+      const Node* hostnames = pss::Field(&entry, "hostnames");
+      for (const Node& h : hostnames != nullptr ? hostnames->items() : std::span<const Node>{}) {
+        if (h.IsString()) names.emplace_back(h.string_value());
+      }
+    }
+    std::string message = "the pod writes " + std::to_string(aliases->size()) +
+                          std::string(pss::Plural(aliases->size(), " entry", " entries")) +
+                          " into its containers' /etc/hosts";
+    if (!names.empty()) message += ", overriding DNS for " + pss::QuoteJoin(names);
+    r.Value(pw, *aliases, "hostAliases", "no hostAliases (names resolved by DNS)",
+            std::move(message));
+  }
+  r.Finish("hostAliases set",
+           r.failed() ? "remove spec.hostAliases and publish the names in DNS" : "");
+}
+
+// Calls fn(item, index, field) for every string of the container's command
+// and args, reporting items of another type.
+template <typename Fn>
+void ForCommandWords(CheckReport& r, const Where& w, const ContainerRef& c, Fn&& fn) {
+  for (std::string_view field : {std::string_view("command"), std::string_view("args")}) {
+    const Node* list = pss::GetList(r, w, c.node, field, field);
+    if (list == nullptr) continue;
+    size_t i = 0;
+    for (const Node& item : list->items()) {
+      size_t index = i++;
+      std::optional<std::string_view> text = pss::ReadStringItem(r, item, w, field, index);
+      if (text) fn(item, index, field, *text);
+    }
+  }
+}
+
+bool IsSshPort(const Node& port, int64_t number) {
+  if (number != 22 && number != 2222) return false;
+  const Node* protocol = pss::Field(&port, "protocol");
+  // SSH runs over TCP, the default protocol.
+  return protocol == nullptr || protocol->GetString() == std::optional<std::string_view>("TCP");
+}
+
+void SshServer(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    Where w = Where::Container(c);
+    ForContainerPorts(r, w, c,
+                      [&](const Node& port, size_t index, const Node& number, int64_t value) {
+                        if (!IsSshPort(port, value)) return;
+                        bad.Add(c.name);
+                        r.Value(w, number, "ports." + std::to_string(index) + ".containerPort",
+                                "no SSH port (22, 2222)",
+                                w.Who() + " exposes the SSH port " + std::to_string(value));
+                      });
+    ForCommandWords(
+        r, w, c,
+        [&](const Node& item, size_t index, std::string_view field, std::string_view text) {
+          const char* daemon = workload::CommandRuns(text, "sshd")       ? "sshd"
+                               : workload::CommandRuns(text, "dropbear") ? "dropbear"
+                                                                         : nullptr;
+          if (daemon == nullptr) return;
+          bad.Add(c.name);
+          r.Value(w, item, std::string(field) + "." + std::to_string(index), "no SSH daemon",
+                  w.Who() + " starts the SSH daemon " + std::string(daemon));
+        });
+  });
+  r.Finish("SSH server in a container", bad.empty()
+                                            ? std::string()
+                                            : bad.Containers() +
+                                                  " must not run or expose an SSH server; use "
+                                                  "kubectl exec or debug containers");
+}
+
+void SudoInCommand(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    Where w = Where::Container(c);
+    ForCommandWords(
+        r, w, c,
+        [&](const Node& item, size_t index, std::string_view field, std::string_view text) {
+          if (!workload::CommandRuns(text, "sudo")) return;
+          bad.Add(c.name);
+          r.Value(w, item, std::string(field) + "." + std::to_string(index),
+                  "a command without sudo",
+                  w.Who() + " runs sudo in its " + std::string(field) +
+                      ": the image ships a setuid path to root");
+        });
+  });
+  r.Finish(
+      "sudo in the container command",
+      bad.empty() ? std::string() : bad.Containers() + " must not use sudo; set runAsUser instead");
+}
+
+// The name of an env entry, or empty when the entry is malformed (the API
+// server rejects it; other rules report such types).
+std::string_view EnvName(const Node& entry) {
+  const Node* name = entry.Get("name");
+  return name != nullptr && name->IsString() ? name->string_value() : std::string_view();
+}
+
+void EnvVarDuplicated(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    Where w = Where::Container(c);
+    const Node* env = pss::GetList(r, w, c.node, "env", "env");
+    if (env == nullptr) return;
+    std::span<const Node> items = env->items();
+    for (size_t j = 1; j < items.size(); ++j) {
+      std::string_view name = EnvName(items[j]);
+      if (name.empty()) continue;
+      for (size_t i = 0; i < j; ++i) {
+        if (EnvName(items[i]) != name) continue;
+        bad.Add(c.name);
+        r.Value(w, *items[j].Get("name"), "env." + std::to_string(j) + ".name",
+                "a name not used earlier in env",
+                w.Who() + " sets " + std::string(name) + " again (first at env[" +
+                    std::to_string(i) + "]): only the last definition takes effect");
+        break;
+      }
+    }
+  });
+  r.Finish("duplicate environment variable",
+           bad.empty() ? std::string()
+                       : bad.Containers() + " must define each environment variable once");
 }
 
 // ---------------------------------------------------------------------------
@@ -1074,6 +1324,287 @@ void CronJobDeadline(const Resource& res, const RuleContext&, Verdict& v) {
   r.Finish("no startingDeadlineSeconds");
 }
 
+void CronJobConcurrency(const Resource& res, const RuleContext&, Verdict& v) {
+  CheckReport r(v);
+  const Node* spec = res.root->Get("spec");
+  const Node* policy = pss::Field(spec, "concurrencyPolicy");
+  constexpr std::string_view kPointer = "/spec/concurrencyPolicy";
+  constexpr std::string_view kExpected = "Forbid or Replace";
+  if (policy == nullptr) {
+    r.Add(engine::MissingField(spec != nullptr ? *spec : *res.root, std::string(kPointer),
+                               std::string(kExpected),
+                               "concurrencyPolicy defaults to Allow: a run that outlasts its "
+                               "schedule overlaps with the next one"));
+  } else if (!policy->IsString()) {
+    r.InvalidTypeAt(*policy, std::string(kPointer), "spec.concurrencyPolicy", "string");
+  } else if (policy->string_value() == "Allow") {
+    r.Add(engine::BadValue(*policy, std::string(kPointer), std::string(kExpected),
+                           "concurrencyPolicy Allow lets a run that outlasts its schedule "
+                           "overlap with the next one"));
+  } else if (policy->string_value() != "Forbid" && policy->string_value() != "Replace") {
+    r.Add(engine::BadValue(*policy, std::string(kPointer), std::string(kExpected),
+                           "\"" + std::string(policy->string_value()) +
+                               "\" is not a concurrency policy (Allow, Forbid or Replace)"));
+  }
+  r.Finish("concurrent CronJob runs allowed");
+}
+
+void AutoscalerCannotScale(const Resource& res, const RuleContext&, Verdict& v) {
+  CheckReport r(v);
+  const Node* spec = res.root->Get("spec");
+  pss::Read<int64_t> min = ReadSpecInt(r, spec, "minReplicas");
+  pss::Read<int64_t> max = ReadSpecInt(r, spec, "maxReplicas");
+  if (r.failed()) return r.Finish("autoscaler cannot scale");
+  int64_t min_replicas = min.value ? *min.value : 1;
+  if (max.node == nullptr) {
+    r.Add(engine::MissingField(spec != nullptr ? *spec : *res.root, "/spec/maxReplicas",
+                               "> minReplicas",
+                               "maxReplicas is required; without it the API server rejects the "
+                               "autoscaler"));
+  } else if (*max.value <= min_replicas) {
+    r.Add(engine::BadValue(
+        *max.node, "/spec/maxReplicas", "> minReplicas (" + std::to_string(min_replicas) + ")",
+        "maxReplicas " + std::to_string(*max.value) + " is not above minReplicas " +
+            std::to_string(min_replicas) + (min.node == nullptr ? " (the default)" : "") +
+            ": the autoscaler can never add a replica"));
+  }
+  r.Finish("autoscaler cannot scale");
+}
+
+// An intstr.IntOrString of a PodDisruptionBudget: an integer, or a
+// percentage string ("50%"); anything else is a type error.
+struct IntOrPercent {
+  const Node* node = nullptr;
+  std::optional<int64_t> value;
+  bool percent = false;
+};
+
+IntOrPercent ReadIntOrPercent(CheckReport& r, const Node* spec, std::string_view key) {
+  IntOrPercent out;
+  out.node = pss::Field(spec, key);
+  if (out.node == nullptr) return out;
+  if (std::optional<int64_t> n = out.node->GetInt()) {
+    out.value = n;
+    return out;
+  }
+  if (std::optional<std::string_view> text = out.node->GetString()) {
+    std::string_view digits = *text;
+    if (!digits.empty() && digits.back() == '%') {
+      digits.remove_suffix(1);
+      int64_t n = 0;
+      bool ok = !digits.empty() && digits.size() <= 9;
+      for (char ch : digits) {
+        if (ch < '0' || ch > '9') ok = false;
+        n = n * 10 + (ch - '0');
+      }
+      if (ok) {
+        out.value = n;
+        out.percent = true;
+        return out;
+      }
+    }
+  }
+  r.InvalidTypeAt(*out.node, "/spec/" + std::string(key), "spec." + std::string(key),
+                  "integer or percentage");
+  return out;
+}
+
+// The workloads whose pods a PodDisruptionBudget counts: replicated
+// controllers (not those a Deployment manages), by namespace.
+class ReplicatedWorkloads {
+ public:
+  ReplicatedWorkloads(const core::Inventory& inv, const AutoscalerIndex& hpas) {
+    for (const Resource& res : inv.resources()) {
+      if (!IsReplicatedKind(res.kind) || OwnedByController(res)) continue;
+      const PodSpecView* pod = inv.PodSpecOf(res);
+      if (pod == nullptr) continue;
+      Verdict scratch;
+      CheckReport r(scratch);
+      Replicas replicas = ReadReplicas(r, res, hpas);
+      if (r.failed()) continue;  // WL-037 reports the type error
+      const Node* labels = pod->metadata != nullptr ? pod->metadata->Get("labels") : nullptr;
+      by_namespace_[res.effective_namespace()].push_back({&res, labels, replicas.effective});
+    }
+  }
+  struct Entry {
+    const Resource* workload;
+    const Node* labels;
+    int64_t replicas;
+  };
+  std::span<const Entry> In(std::string_view ns) const {
+    auto it = by_namespace_.find(ns);
+    if (it == by_namespace_.end()) return {};
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::vector<Entry>> by_namespace_;
+};
+
+constexpr int64_t kMaxPods = int64_t{1} << 40;
+
+void BudgetBlocksEviction(const Resource& pdb, const ReplicatedWorkloads& workloads, Verdict& v) {
+  CheckReport r(v);
+  const Node* spec = pdb.root->Get("spec");
+  IntOrPercent max_unavailable = ReadIntOrPercent(r, spec, "maxUnavailable");
+  IntOrPercent min_available = ReadIntOrPercent(r, spec, "minAvailable");
+  if (max_unavailable.value && *max_unavailable.value == 0) {
+    r.Add(engine::BadValue(*max_unavailable.node, "/spec/maxUnavailable", "at least 1",
+                           "maxUnavailable " + max_unavailable.node->ToJson() +
+                               " never allows a pod to be evicted: node drains block"));
+  }
+  if (min_available.value) {
+    // The pods the budget counts: the replicas of the workloads it selects.
+    const Node* selector = pss::Field(spec, "selector");
+    bool selects = selector != nullptr && selector->IsMapping() &&
+                   (selector->size() > 0 || pdb.api_version == "policy/v1");
+    int64_t expected = 0;
+    const Resource* first = nullptr;
+    size_t matched = 0;
+    if (selects) {
+      for (const ReplicatedWorkloads::Entry& e : workloads.In(pdb.effective_namespace())) {
+        if (!workload::SelectorMatches(*selector, e.labels)) continue;
+        // Saturate: absurd replica counts must not overflow the sum.
+        expected = std::min(expected + std::clamp<int64_t>(e.replicas, 0, kMaxPods), kMaxPods);
+        if (first == nullptr) first = e.workload;
+        ++matched;
+      }
+    }
+    int64_t required = *min_available.value;
+    if (min_available.percent && required < 100) {
+      // Kubernetes rounds a percentage of the expected pods up.
+      required = (required * expected + 99) / 100;
+    }
+    if (min_available.percent && *min_available.value >= 100) {
+      r.Add(engine::BadValue(*min_available.node, "/spec/minAvailable", "below 100%",
+                             "minAvailable " + min_available.node->ToJson() +
+                                 " never allows a pod to be evicted: node drains block"));
+    } else if (expected > 0 && required >= expected) {
+      std::string what = matched == 1 ? first->kind + " \"" + first->name + "\""
+                                      : std::to_string(matched) + " workloads";
+      r.Add(
+          engine::BadValue(*min_available.node, "/spec/minAvailable",
+                           "below the " + std::to_string(expected) + " pods it selects",
+                           "minAvailable " + min_available.node->ToJson() + " requires all " +
+                               std::to_string(expected) + " pods of " + what +
+                               " to stay available: no pod can be evicted and node drains block"));
+    }
+  }
+  r.Finish("PodDisruptionBudget blocks evictions",
+           r.failed() ? "allow at least one pod to be evicted" : "");
+}
+
+void ReplicasWithAutoscaler(const Resource& res, const AutoscalerIndex& hpas, Verdict& v) {
+  if (OwnedByController(res)) return v.NotApplicable();
+  const AutoscalerIndex::Entry* hpa = hpas.For(res);
+  if (hpa == nullptr) return v.NotApplicable();
+  const Node* replicas = pss::Field(res.root->Get("spec"), "replicas");
+  if (replicas == nullptr) return;
+  v.Fail(engine::BadValue(*replicas, "/spec/replicas", "unset (the autoscaler owns the count)",
+                          "spec.replicas is set while HorizontalPodAutoscaler \"" + hpa->hpa->name +
+                              "\" scales the workload: every apply resets the replica count to " +
+                              replicas->ToJson()));
+  v.SetMessage("replicas set on an autoscaled workload (remove spec.replicas)");
+}
+
+// Whether a pod affinity term or topology spread constraint spreads the
+// workload's own pods: a topology key and a selector matching its labels
+// (or matchLabelKeys, which adds the pod's own label values).
+bool SpreadsOwnPods(const Node& term, const Node* labels) {
+  const Node* key = pss::Field(&term, "topologyKey");
+  if (key == nullptr || !key->IsString() || key->string_value().empty()) return false;
+  const Node* keys = pss::Field(&term, "matchLabelKeys");
+  if (keys != nullptr && keys->IsSequence() && keys->size() > 0) return true;
+  const Node* selector = pss::Field(&term, "labelSelector");
+  return selector != nullptr && selector->IsMapping() &&
+         workload::SelectorMatches(*selector, labels);
+}
+
+void ReplicasNotSpread(const Resource& res, const AutoscalerIndex& hpas, const PodSpecView* pod,
+                       Verdict& v) {
+  if (pod == nullptr) return v.NotApplicable();
+  CheckReport r(v);
+  Replicas replicas = ReadReplicas(r, res, hpas);
+  if (r.failed()) return r.Finish("replicas not spread");
+  if (replicas.effective < 2) return v.NotApplicable();  // WL-037's concern
+  const Node* labels = pod->metadata != nullptr ? pod->metadata->Get("labels") : nullptr;
+  Where pw = Where::Pod(*pod);
+  const Node* spread =
+      pss::GetList(r, pw, pod->spec, "topologySpreadConstraints", "topologySpreadConstraints");
+  for (const Node& c : spread != nullptr ? spread->items() : std::span<const Node>{}) {
+    if (SpreadsOwnPods(c, labels)) return;
+  }
+  const Node* affinity = pss::GetObject(r, pw, pod->spec, "affinity", "affinity");
+  const Node* anti = pss::GetObject(r, pw, affinity, "podAntiAffinity", "affinity.podAntiAffinity");
+  const Node* required = pss::Field(anti, "requiredDuringSchedulingIgnoredDuringExecution");
+  for (const Node& t : required != nullptr ? required->items() : std::span<const Node>{}) {
+    if (SpreadsOwnPods(t, labels)) return;
+  }
+  const Node* preferred = pss::Field(anti, "preferredDuringSchedulingIgnoredDuringExecution");
+  for (const Node& t : preferred != nullptr ? preferred->items() : std::span<const Node>{}) {
+    const Node* term = pss::Field(&t, "podAffinityTerm");
+    if (term != nullptr && SpreadsOwnPods(*term, labels)) return;
+  }
+  std::string count = std::to_string(replicas.effective);
+  if (spread != nullptr || anti != nullptr) {
+    const Node& at = spread != nullptr ? *spread : *anti;
+    std::string_view field =
+        spread != nullptr ? "topologySpreadConstraints" : "affinity.podAntiAffinity";
+    r.Value(pw, at, field, "a constraint over the workload's own pods",
+            "the spreading rules do not select the workload's own pods: its " + count +
+                " replicas may all run on one node");
+  } else {
+    r.Missing(pw, *pod->spec, "topologySpreadConstraints",
+              "topologySpreadConstraints or podAntiAffinity over kubernetes.io/hostname",
+              "neither topologySpreadConstraints nor podAntiAffinity: the " + count +
+                  " replicas may all run on one node");
+  }
+  r.Finish("replicas not spread across nodes",
+           "add a topologySpreadConstraint on kubernetes.io/hostname selecting the pods");
+}
+
+// Whether a PriorityClass among the scanned objects is the cluster's default.
+bool HasGlobalDefaultPriority(const core::Inventory& inv) {
+  for (const Resource* pc : inv.ByKind("PriorityClass")) {
+    const Node* global = pc->root->Get("globalDefault");
+    if (global != nullptr && global->GetBool() == std::optional<bool>(true)) return true;
+  }
+  return false;
+}
+
+void PriorityClassMissing(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  Where pw = Where::Pod(pod);
+  pss::Read<std::string_view> name =
+      pss::ReadString(r, pw, pod.spec, "priorityClassName", "priorityClassName");
+  if (name.node == nullptr || (name.value && name.value->empty())) {
+    r.Missing(pw, *pod.spec, "priorityClassName", "a PriorityClass name",
+              "no priorityClassName: the pod gets priority 0 and is among the first preempted "
+              "or evicted under node pressure");
+  }
+  r.Finish("no priority class");
+}
+
+constexpr std::string_view kNameLabel = "app.kubernetes.io/name";
+
+void RecommendedLabels(const Resource& res, const RuleContext&, Verdict& v) {
+  // Pods a controller created carry the labels of its template.
+  if (res.kind == "Pod" && OwnedByController(res)) return v.NotApplicable();
+  CheckReport r(v);
+  const Node* md = res.metadata();
+  const Node* labels = pss::Field(md, "labels");
+  if (labels != nullptr && !labels->IsMapping()) {
+    r.InvalidTypeAt(*labels, "/metadata/labels", "metadata.labels", "object");
+  } else if (pss::Field(labels, kNameLabel) == nullptr) {
+    r.Add(engine::MissingField(Nearest(labels, md, *res.root),
+                               "/metadata/labels/" + engine::PointerEscape(kNameLabel),
+                               "the application's name",
+                               "no app.kubernetes.io/name label: tools and people cannot tell "
+                               "which application the workload belongs to"));
+  }
+  r.Finish("recommended labels missing");
+}
+
 // ---------------------------------------------------------------------------
 // Catalog
 
@@ -1311,11 +1842,9 @@ void RegisterImageRules(engine::RuleRegistry& registry) {
        {"nsa:secure-images", "mitre:T1204.003"},
        {{"kubescape", "C-0078"}},
        {kImagesDocs}});
-  registry_rule.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ImageRegistry(*view, ctx.allowed_registries, v);
-  };
+  registry_rule.check = OnPodSpec([](const PodSpecView& pod, const RuleContext& ctx, Verdict& v) {
+    ImageRegistry(pod, ctx.allowed_registries, v);
+  });
   registry.Add(std::move(registry_rule));
 
   Rule pull = MakeRule(
@@ -1445,11 +1974,9 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
     Rule r = MakeRule(std::move(s.meta));
     workload::HostPathClass cls = s.cls;
     const char* what = s.what;
-    r.check = [cls, what](const Resource& res, const RuleContext& ctx, Verdict& v) {
-      const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-      if (view == nullptr) return v.NotApplicable();
-      SensitiveHostPath(*view, cls, what, v);
-    };
+    r.check = OnPodSpec([cls, what](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+      SensitiveHostPath(pod, cls, what, v);
+    });
     registry.Add(std::move(r));
   }
 
@@ -1611,11 +2138,9 @@ void RegisterCapabilityRules(engine::RuleRegistry& registry) {
     Rule r = MakeRule(std::move(s.meta));
     std::vector<std::string_view> names = std::move(s.names);
     const char* reason = s.reason;
-    r.check = [names, reason](const Resource& res, const RuleContext& ctx, Verdict& v) {
-      const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-      if (view == nullptr) return v.NotApplicable();
-      CapabilitiesAdded(*view, names, reason, v);
-    };
+    r.check = OnPodSpec([names, reason](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+      CapabilitiesAdded(pod, names, reason, v);
+    });
     registry.Add(std::move(r));
   }
 
@@ -1763,11 +2288,9 @@ void RegisterProbeRules(engine::RuleRegistry& registry) {
        {},
        {{"polaris", "livenessProbeMissing"}, {"kubescape", "C-0056"}, {"kube-score", "pod-probes"}},
        {kProbesDocs}});
-  liveness.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ProbeMissing(*view, "livenessProbe", v);
-  };
+  liveness.check = OnPodSpec([](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+    ProbeMissing(pod, "livenessProbe", v);
+  });
   registry.Add(std::move(liveness));
 
   Rule readiness = MakeRule(
@@ -1786,11 +2309,9 @@ void RegisterProbeRules(engine::RuleRegistry& registry) {
         {"kubescape", "C-0018"},
         {"kube-score", "pod-probes"}},
        {kProbesDocs}});
-  readiness.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
-    const PodSpecView* view = ctx.inventory->PodSpecOf(res);
-    if (view == nullptr) return v.NotApplicable();
-    ProbeMissing(*view, "readinessProbe", v);
-  };
+  readiness.check = OnPodSpec([](const PodSpecView& pod, const RuleContext&, Verdict& v) {
+    ProbeMissing(pod, "readinessProbe", v);
+  });
   registry.Add(std::move(readiness));
 
   Rule identical = MakeRule(
@@ -1901,6 +2422,277 @@ void RegisterAvailabilityRules(engine::RuleRegistry& registry) {
   registry.Add(std::move(deadline));
 }
 
+void RegisterHardeningRules(engine::RuleRegistry& registry) {
+  Rule gid = MakeRule(
+      {"WL-040",
+       "run-as-low-gid",
+       "Container group ID below 10000",
+       Severity::kLow,
+       kWorkload,
+       "Low GIDs are the node's own groups (disk, docker, adm, ...). A process that escapes the "
+       "container keeps its GID and with it access to whatever those groups own on the host. An "
+       "unset runAsGroup leaves the image's group in force, commonly root.",
+       "Set securityContext.runAsGroup to 10000 or more (at pod level or on every container).",
+       {"nsa:non-root-containers"},
+       {{"trivy", "KSV021"}, {"kube-score", "container-security-context-user-group-id"}},
+       {kSecurityContextDocs}});
+  gid.check = PodCheck(&RunAsLowGid);
+  registry.Add(std::move(gid));
+
+  Rule port = MakeRule(
+      {"WL-041",
+       "privileged-port",
+       "Container listens on a port below 1024",
+       Severity::kLow,
+       kWorkload,
+       "Ports below 1024 are privileged on Linux: unless the pod's network namespace lowers "
+       "net.ipv4.ip_unprivileged_port_start, a process binds them as root or with "
+       "NET_BIND_SERVICE, so such a port usually means the image runs privileged. With "
+       "hostNetwork it also claims a well-known port on the node.",
+       "Make the application listen on a port of 1024 or more (8080 instead of 80) and map the "
+       "well-known port in the Service (port: 80, targetPort: 8080); or set the safe sysctl "
+       "net.ipv4.ip_unprivileged_port_start in the pod's securityContext.sysctls.",
+       {"nsa:non-root-containers"},
+       {{"trivy", "KSV117"}},
+       {"https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service",
+        kCapabilitiesMan}});
+  port.check = PodCheck(&PrivilegedPort);
+  registry.Add(std::move(port));
+
+  Rule hosts = MakeRule(
+      {"WL-042",
+       "host-aliases",
+       "Pod overrides name resolution with hostAliases",
+       Severity::kLow,
+       kWorkload,
+       "hostAliases writes fixed entries into every container's /etc/hosts, ahead of DNS: names "
+       "silently resolve to addresses nobody audits in DNS, go stale when the address moves, and "
+       "can point a client at an impostor service.",
+       "Remove spec.hostAliases and publish the names in DNS (a Service, an ExternalName Service "
+       "or a CoreDNS hosts entry).",
+       {},
+       {{"trivy", "KSV007"}},
+       {"https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/"}});
+  hosts.check = PodCheck(&HostAliases);
+  registry.Add(std::move(hosts));
+
+  Rule ssh = MakeRule(
+      {"WL-043",
+       "ssh-server-in-container",
+       "Container runs or exposes an SSH server",
+       Severity::kMedium,
+       kWorkload,
+       "An SSH daemon in a container is a remote login that bypasses Kubernetes' authentication, "
+       "RBAC and audit logging; it invites password and key brute-forcing and usually means "
+       "long-lived credentials baked into the image.",
+       "Remove the SSH server and the port 22/2222 declaration; use kubectl exec or ephemeral "
+       "debug containers, which Kubernetes authorises and audits.",
+       {"mitre:T1133"},
+       {{"kubescape", "C-0042"}},
+       {"https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/"}});
+  ssh.check = PodCheck(&SshServer);
+  registry.Add(std::move(ssh));
+
+  Rule sudo = MakeRule(
+      {"WL-044",
+       "sudo-in-command",
+       "Container command runs sudo",
+       Severity::kMedium,
+       kWorkload,
+       "A command that calls sudo needs a setuid binary and a sudoers policy in the image and "
+       "privilege escalation allowed: whoever gets code execution in the container can take the "
+       "same path to root.",
+       "Run the command as the user it needs (securityContext.runAsUser), remove sudo from the "
+       "image, and set allowPrivilegeEscalation: false.",
+       {"nsa:privilege-escalation"},
+       {{"kubescape", "C-0062"}},
+       {kSecurityContextDocs}});
+  sudo.check = PodCheck(&SudoInCommand);
+  registry.Add(std::move(sudo));
+}
+
+void RegisterOperationsRules(engine::RuleRegistry& registry) {
+  Rule concurrency = MakeRule(
+      {"WL-045",
+       "cronjob-concurrency-allowed",
+       "CronJob lets runs overlap",
+       Severity::kLow,
+       kReliability,
+       "With concurrencyPolicy Allow (the default), a run that outlasts its schedule overlaps "
+       "with the next one: jobs that are not safe to run twice corrupt data, and slow runs pile "
+       "up until they exhaust the namespace's resources.",
+       "Set spec.concurrencyPolicy: Forbid (skip a run while one is active) or Replace (stop the "
+       "old run), unless overlapping runs are safe.",
+       {},
+       {},
+       {"https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/"
+        "#concurrency-policy"}},
+      {"CronJob"});
+  concurrency.check = &CronJobConcurrency;
+  registry.Add(std::move(concurrency));
+
+  Rule hpa =
+      MakeRule({"WL-046",
+                "autoscaler-cannot-scale",
+                "HorizontalPodAutoscaler whose maxReplicas is not above minReplicas",
+                Severity::kLow,
+                kReliability,
+                "When maxReplicas equals minReplicas (1 when unset) the autoscaler can never add a "
+                "replica: the workload looks autoscaled but stays at a fixed size under load.",
+                "Set spec.maxReplicas above spec.minReplicas, or delete the autoscaler and set the "
+                "workload's replicas.",
+                {},
+                {{"polaris", "hpaMaxAvailability"}},
+                {"https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/"}},
+               {"HorizontalPodAutoscaler"});
+  hpa.check = &AutoscalerCannotScale;
+  registry.Add(std::move(hpa));
+
+  Rule budget = MakeRule(
+      {"WL-047",
+       "pod-disruption-budget-blocks-eviction",
+       "PodDisruptionBudget that never allows an eviction",
+       Severity::kMedium,
+       kReliability,
+       "A budget with maxUnavailable 0, minAvailable 100%, or a minAvailable as high as the "
+       "replicas it covers allows no voluntary eviction: node drains hang, and cluster upgrades "
+       "and security patches stall until someone deletes the budget.",
+       "Allow at least one disruption: maxUnavailable: 1, or a minAvailable below the replica "
+       "count (the autoscaler's minReplicas when one scales the workload).",
+       {"nsa:upgrades"},
+       {{"polaris", "pdbDisruptionsIsZero"},
+        {"polaris", "pdbMinAvailableGreaterThanHPAMinReplicas"}},
+       {"https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+        "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/"}},
+      {"PodDisruptionBudget"});
+  budget.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    AutoscalerIndex hpas(*ctx.inventory);
+    ReplicatedWorkloads workloads(*ctx.inventory, hpas);
+    for (const Resource* pdb : ctx.inventory->ByKind("PodDisruptionBudget")) {
+      Verdict v;
+      BudgetBlocksEviction(*pdb, workloads, v);
+      Emit(*pdb, v, out);
+    }
+  };
+  registry.Add(std::move(budget));
+
+  Rule fixed = MakeRule(
+      {"WL-048",
+       "replicas-set-with-autoscaler",
+       "Autoscaled workload also sets spec.replicas",
+       Severity::kLow,
+       kReliability,
+       "When a HorizontalPodAutoscaler scales a workload whose manifest sets spec.replicas, "
+       "every apply of the manifest resets the replica count, scaling a loaded workload down "
+       "until the autoscaler reacts again.",
+       "Remove spec.replicas from the manifest of a workload that an autoscaler scales; the "
+       "autoscaler's minReplicas sets the floor.",
+       {},
+       {{"kube-score", "deployment-targeted-by-hpa-does-not-have-replicas-configured"}},
+       {"https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/"
+        "#migrating-deployments-and-statefulsets-to-horizontal-autoscaling"}});
+  fixed.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    AutoscalerIndex hpas(*ctx.inventory);
+    for (const Resource& res : ctx.inventory->resources()) {
+      if (!IsReplicatedKind(res.kind)) continue;
+      Verdict v;
+      ReplicasWithAutoscaler(res, hpas, v);
+      Emit(res, v, out);
+    }
+  };
+  registry.Add(std::move(fixed));
+
+  Rule spread = MakeRule(
+      {"WL-049",
+       "replicas-not-spread",
+       "Replicated workload not spread across nodes",
+       Severity::kLow,
+       kReliability,
+       "Without topologySpreadConstraints or pod anti-affinity on its own pods, the scheduler "
+       "may place several or all replicas of a workload on one node, and losing that node takes "
+       "them down together.",
+       "Add a topologySpreadConstraint with topologyKey kubernetes.io/hostname (and one on "
+       "topology.kubernetes.io/zone) whose labelSelector matches the pod template's labels, or "
+       "an equivalent podAntiAffinity term.",
+       {},
+       {{"polaris", "topologySpreadConstraint"},
+        {"kube-score", "deployment-has-host-podantiaffinity"},
+        {"kube-score", "statefulset-has-host-podantiaffinity"}},
+       {"https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/",
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"
+        "#inter-pod-affinity-and-anti-affinity"}});
+  spread.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    AutoscalerIndex hpas(*ctx.inventory);
+    for (const Resource& res : ctx.inventory->resources()) {
+      if (res.kind != "Deployment" && res.kind != "StatefulSet") continue;
+      Verdict v;
+      ReplicasNotSpread(res, hpas, ctx.inventory->PodSpecOf(res), v);
+      Emit(res, v, out);
+    }
+  };
+  registry.Add(std::move(spread));
+
+  Rule priority = MakeRule(
+      {"WL-050",
+       "priority-class-missing",
+       "Pod without a priority class",
+       Severity::kInfo,
+       kReliability,
+       "Without priorityClassName a pod gets priority 0 (unless a PriorityClass is the "
+       "cluster's global default): under resource pressure the scheduler preempts it and the "
+       "kubelet evicts it before anything that declared its importance.",
+       "Set spec.priorityClassName to a PriorityClass that reflects how critical the workload "
+       "is, or define a globalDefault PriorityClass.",
+       {},
+       {{"polaris", "priorityClassNotSet"}},
+       {"https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/"}});
+  priority.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    bool global_default = HasGlobalDefaultPriority(*ctx.inventory);
+    for (const PodSpecView& pod : ctx.inventory->pod_specs()) {
+      Verdict v;
+      if (!global_default) PriorityClassMissing(pod, v);
+      Emit(*pod.resource, v, out);
+    }
+  };
+  registry.Add(std::move(priority));
+
+  Rule labels = MakeRule(
+      {"WL-051",
+       "recommended-labels-missing",
+       "Workload without the app.kubernetes.io/name label",
+       Severity::kInfo,
+       kWorkload,
+       "The recommended app.kubernetes.io labels tell dashboards, cost and security tools, and "
+       "the people reading their findings, which application a workload belongs to; without "
+       "them ownership is guesswork during an incident.",
+       "Add metadata.labels app.kubernetes.io/name (and app.kubernetes.io/instance, version, "
+       "component, part-of, managed-by where they apply) to the workload.",
+       {},
+       {{"kubescape", "C-0077"}},
+       {"https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/"}});
+  labels.check = &RecommendedLabels;
+  registry.Add(std::move(labels));
+
+  Rule env = MakeRule(
+      {"WL-052",
+       "env-var-duplicated",
+       "Container defines an environment variable twice",
+       Severity::kLow,
+       kReliability,
+       "When env names a variable twice the last entry silently wins: a reviewer who reads the "
+       "first one (a feature flag, a TLS or debug switch, a secret reference) is misled about "
+       "what the container runs with, and merge tools such as Kustomize and Helm produce such "
+       "duplicates unnoticed.",
+       "Keep one entry per variable name in each container's env; move shared values to an "
+       "envFrom ConfigMap and override them in env.",
+       {},
+       {{"kube-score", "environment-variable-key-duplication"}},
+       {"https://kubernetes.io/docs/tasks/inject-data-application/"
+        "define-environment-variable-container/"}});
+  env.check = PodCheck(&EnvVarDuplicated);
+  registry.Add(std::move(env));
+}
+
 }  // namespace
 
 void RegisterWorkloadRules(engine::RuleRegistry& registry) {
@@ -1912,6 +2704,8 @@ void RegisterWorkloadRules(engine::RuleRegistry& registry) {
   RegisterResourceRules(registry);
   RegisterProbeRules(registry);
   RegisterAvailabilityRules(registry);
+  RegisterHardeningRules(registry);
+  RegisterOperationsRules(registry);
 }
 
 }  // namespace kspm::rules

@@ -184,6 +184,23 @@ Result<std::vector<std::string>> ReadAllowedRegistries(const std::string& file,
   return out;
 }
 
+bool CommandRuns(std::string_view text, std::string_view program) {
+  constexpr std::string_view kSeparators = " \t\n\r;&|()<>`'\"";
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = text.find_first_not_of(kSeparators, i);
+    if (start == std::string_view::npos) break;
+    size_t end = text.find_first_of(kSeparators, start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    size_t slash = word.rfind('/');
+    if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
+    if (word == program) return true;
+    i = end;
+  }
+  return false;
+}
+
 bool CapabilityIs(std::string_view written, std::string_view name) {
   if (written.size() > 4 && EqualsIgnoreCase(written.substr(0, 4), "CAP_")) {
     written.remove_prefix(4);

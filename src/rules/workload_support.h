@@ -62,6 +62,15 @@ Result<std::vector<std::string>> ReadAllowedRegistries(const std::string& file,
 bool CapabilityIs(std::string_view written, std::string_view name);
 
 // ---------------------------------------------------------------------------
+// Commands
+
+// Whether a container's command or argument `text` runs `program`: some word
+// of it, split the way a shell splits a command line (blanks and the
+// operators ; & | ( ) < > ` and quotes), is the program's name or a path
+// ending in it ("sudo", "/usr/bin/sudo"). Never allocates.
+bool CommandRuns(std::string_view text, std::string_view program);
+
+// ---------------------------------------------------------------------------
 // hostPath paths
 
 // Lexically normalised absolute path: repeated slashes collapsed, "." and

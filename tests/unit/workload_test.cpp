@@ -256,6 +256,38 @@ TEST(WorkloadSelectors, SameValueIgnoresKeyOrder) {
 }
 
 // ---------------------------------------------------------------------------
+// Commands
+
+TEST(WorkloadCommands, RunsProgramAsAShellWord) {
+  struct Case {
+    const char* text;
+    const char* program;
+    bool runs;
+  };
+  const Case cases[] = {
+      {"sudo", "sudo", true},
+      {"/usr/bin/sudo", "sudo", true},
+      {"sudo -u app ./run", "sudo", true},
+      {"set -e; sudo chown app /data && exec app", "sudo", true},
+      {"echo ok|sudo tee /etc/x", "sudo", true},
+      {"$(sudo id)", "sudo", true},  // command substitution runs it too
+      {"(sudo id)", "sudo", true},
+      {"pseudo-random", "sudo", false},
+      {"--sudo", "sudo", false},
+      {"sudoers", "sudo", false},
+      {"/usr/sbin/sshd -D -e", "sshd", true},
+      {"exec /usr/sbin/sshd", "sshd", true},
+      {"sshd_config", "sshd", false},
+      {"", "sudo", false},
+      {"   ", "sudo", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    EXPECT_EQ(rules::workload::CommandRuns(c.text, c.program), c.runs);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Rules, run the way Evaluate runs them
 
 const engine::RuleRegistry& Registry() {
@@ -752,6 +784,245 @@ TEST(WorkloadRules, Availability) {
   });
 }
 
+TEST(WorkloadRules, GroupsPortsHostsAndCommands) {
+  Expect({
+      {"pod GID inherited", "WL-040",
+       Pod("  securityContext: {runAsGroup: 20000}\n  containers: [{name: a, image: x:1}]\n"),
+       Want::kPass},
+      {"container GID overrides the pod's", "WL-040",
+       Pod("  securityContext: {runAsGroup: 20000}\n"
+           "  containers: [{name: a, image: x:1, securityContext: {runAsGroup: 1000}}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/runAsGroup"},
+      {"low pod GID reported once, at the pod", "WL-040",
+       Pod("  securityContext: {runAsGroup: 1000}\n"
+           "  containers: [{name: a, image: x:1}, {name: b, image: x:1}]\n"),
+       Want::kFail, "/spec/securityContext/runAsGroup"},
+      {"unset GID: the image decides", "WL-040", Pod("  containers: [{name: a, image: x:1}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/runAsGroup"},
+      {"runAsUser does not set the group", "WL-040",
+       Pod("  securityContext: {runAsUser: 20000, fsGroup: 20000}\n"
+           "  containers: [{name: a, image: x:1}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/runAsGroup"},
+      {"GID as a string is a type error", "WL-040",
+       Pod("  containers: [{name: a, image: x:1, securityContext: {runAsGroup: '20000'}}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/runAsGroup"},
+      {"windows", "WL-040", Pod("  os: {name: windows}\n  containers: [{name: a, image: x:1}]\n"),
+       Want::kNotApplicable},
+
+      {"port 80", "WL-041",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 8080}, {containerPort: "
+           "80}]}]\n"),
+       Want::kFail, "/spec/containers/0/ports/1/containerPort"},
+      {"port 1024 is unprivileged", "WL-041",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 1024}]}]\n"), Want::kPass},
+      {"the pod lowers the unprivileged port range", "WL-041",
+       Pod("  securityContext: {sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "
+           "'80'}]}\n"
+           "  containers: [{name: a, image: x:1, ports: [{containerPort: 80}]}]\n"),
+       Want::kPass},
+      {"not low enough", "WL-041",
+       Pod("  securityContext: {sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "
+           "'443'}]}\n"
+           "  containers: [{name: a, image: x:1, ports: [{containerPort: 80}]}]\n"),
+       Want::kFail, "/spec/containers/0/ports/0/containerPort"},
+      {"no ports", "WL-041", Pod("  containers: [{name: a, image: x:1}]\n"), Want::kPass},
+      {"port as a string is a type error", "WL-041",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: '8080'}]}]\n"),
+       Want::kFail, "/spec/containers/0/ports/0/containerPort"},
+      {"ports not a list", "WL-041",
+       Pod("  containers: [{name: a, image: x:1, ports: {containerPort: 80}}]\n"), Want::kFail,
+       "/spec/containers/0/ports"},
+
+      {"host aliases", "WL-042",
+       Pod("  hostAliases: [{ip: 10.0.0.1, hostnames: [db.internal]}]\n"
+           "  containers: [{name: a, image: x:1}]\n"),
+       Want::kFail, "/spec/hostAliases"},
+      {"empty list", "WL-042", Pod("  hostAliases: []\n  containers: [{name: a, image: x:1}]\n"),
+       Want::kPass},
+      {"unset", "WL-042", Pod("  containers: [{name: a, image: x:1}]\n"), Want::kPass},
+
+      {"port 22", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 22}]}]\n"), Want::kFail,
+       "/spec/containers/0/ports/0/containerPort"},
+      {"port 2222 over TCP", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 2222, protocol: "
+           "TCP}]}]\n"),
+       Want::kFail, "/spec/containers/0/ports/0/containerPort"},
+      {"UDP 22 is not SSH", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, ports: [{containerPort: 22, protocol: "
+           "UDP}]}]\n"),
+       Want::kPass},
+      {"sshd in the command", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, command: [/usr/sbin/sshd, -D]}]\n"), Want::kFail,
+       "/spec/containers/0/command/0"},
+      {"sshd started by a shell", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, command: [sh, -c], args: ['setup && exec sshd "
+           "-D']}]\n"),
+       Want::kFail, "/spec/containers/0/args/0"},
+      {"sshd_config is not sshd", "WL-043",
+       Pod("  containers: [{name: a, image: x:1, args: [--config, /etc/ssh/sshd_config]}]\n"),
+       Want::kPass},
+
+      {"sudo in a shell command", "WL-044",
+       Pod("  containers: [{name: a, image: x:1, command: [sh, -c, 'sudo -E ./start.sh']}]\n"),
+       Want::kFail, "/spec/containers/0/command/2"},
+      {"sudo as the entrypoint", "WL-044",
+       Pod("  initContainers: [{name: i, image: x:1, command: [/usr/bin/sudo, chown, app, "
+           "/data]}]\n  containers: [{name: a, image: x:1}]\n"),
+       Want::kFail, "/spec/initContainers/0/command/0"},
+      {"pseudo is not sudo", "WL-044",
+       Pod("  containers: [{name: a, image: x:1, args: [--pseudo-tty]}]\n"), Want::kPass},
+      {"command item of the wrong type", "WL-044",
+       Pod("  containers: [{name: a, image: x:1, command: [run, {x: 1}]}]\n"), Want::kFail,
+       "/spec/containers/0/command/1"},
+  });
+}
+
+TEST(WorkloadRules, SchedulingAndDisruption) {
+  const std::string pod = "      containers: [{name: a, image: x:1}]\n";
+  auto hpa = [](const std::string& bounds) {
+    return "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+           "metadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, "
+           "kind: Deployment, name: web}\n" +
+           bounds;
+  };
+  auto pdb = [](const std::string& budget, const std::string& api = "policy/v1") {
+    return "---\napiVersion: " + api +
+           "\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n"
+           "  selector: {matchLabels: {app: web}}\n" +
+           budget;
+  };
+  auto cronjob = [](const std::string& extra) {
+    return "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "
+           "'@daily'\n" +
+           extra;
+  };
+  const std::string spread_self =
+      "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, "
+      "whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]\n";
+  const std::string spread_other =
+      "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, "
+      "whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: db}}}]\n";
+  const std::string anti_preferred =
+      "      affinity:\n        podAntiAffinity:\n"
+      "          preferredDuringSchedulingIgnoredDuringExecution:\n"
+      "          - weight: 100\n            podAffinityTerm: {topologyKey: kubernetes.io/hostname, "
+      "labelSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}}\n";
+  const std::string match_label_keys =
+      "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, "
+      "whenUnsatisfiable: DoNotSchedule, matchLabelKeys: [app]}]\n";
+  Expect({
+      {"unset policy defaults to Allow", "WL-045", cronjob(""), Want::kFail,
+       "/spec/concurrencyPolicy"},
+      {"Allow", "WL-045", cronjob("  concurrencyPolicy: Allow\n"), Want::kFail,
+       "/spec/concurrencyPolicy"},
+      {"Forbid", "WL-045", cronjob("  concurrencyPolicy: Forbid\n"), Want::kPass},
+      {"Replace", "WL-045", cronjob("  concurrencyPolicy: Replace\n"), Want::kPass},
+      {"misspelt policy", "WL-045", cronjob("  concurrencyPolicy: forbid\n"), Want::kFail,
+       "/spec/concurrencyPolicy"},
+      {"Deployments are out of scope", "WL-045", Deployment("", pod), Want::kNotApplicable},
+
+      {"room to scale", "WL-046", hpa("  minReplicas: 2\n  maxReplicas: 5\n").substr(4),
+       Want::kPass},
+      {"max equals min", "WL-046", hpa("  minReplicas: 3\n  maxReplicas: 3\n").substr(4),
+       Want::kFail, "/spec/maxReplicas"},
+      {"max 1 with the default min", "WL-046", hpa("  maxReplicas: 1\n").substr(4), Want::kFail,
+       "/spec/maxReplicas"},
+      {"max missing", "WL-046", hpa("  minReplicas: 2\n").substr(4), Want::kFail,
+       "/spec/maxReplicas"},
+      {"max of the wrong type", "WL-046", hpa("  maxReplicas: '5'\n").substr(4), Want::kFail,
+       "/spec/maxReplicas"},
+
+      {"maxUnavailable 0", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  maxUnavailable: 0\n"), Want::kFail,
+       "/spec/maxUnavailable", "PodDisruptionBudget/web"},
+      {"maxUnavailable 0%", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  maxUnavailable: '0%'\n"), Want::kFail,
+       "/spec/maxUnavailable", "PodDisruptionBudget/web"},
+      {"maxUnavailable 1", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  maxUnavailable: 1\n"), Want::kPass, "",
+       "PodDisruptionBudget/web"},
+      {"minAvailable equals the replicas", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  minAvailable: 3\n"), Want::kFail,
+       "/spec/minAvailable", "PodDisruptionBudget/web"},
+      {"minAvailable below the replicas", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  minAvailable: 2\n"), Want::kPass, "",
+       "PodDisruptionBudget/web"},
+      {"minAvailable 1 of a single replica", "WL-047",
+       Deployment("", pod) + pdb("  minAvailable: 1\n"), Want::kFail, "/spec/minAvailable",
+       "PodDisruptionBudget/web"},
+      {"percentages round up: 67% of 3 is 3", "WL-047",
+       Deployment("  replicas: 3\n", pod) + pdb("  minAvailable: 67%\n"), Want::kFail,
+       "/spec/minAvailable", "PodDisruptionBudget/web"},
+      {"50% of 3 is 2", "WL-047", Deployment("  replicas: 3\n", pod) + pdb("  minAvailable: 50%\n"),
+       Want::kPass, "", "PodDisruptionBudget/web"},
+      {"100% blocks without knowing the workload", "WL-047",
+       pdb("  minAvailable: 100%\n").substr(4), Want::kFail, "/spec/minAvailable"},
+      {"the autoscaler's minimum counts", "WL-047",
+       Deployment("  replicas: 5\n", pod) + hpa("  minReplicas: 2\n  maxReplicas: 6\n") +
+           pdb("  minAvailable: 2\n"),
+       Want::kFail, "/spec/minAvailable", "PodDisruptionBudget/web"},
+      {"unknown workload: only static values judged", "WL-047",
+       pdb("  minAvailable: 2\n").substr(4), Want::kPass},
+      {"integer as a string is a type error", "WL-047", pdb("  minAvailable: '2'\n").substr(4),
+       Want::kFail, "/spec/minAvailable"},
+
+      {"replicas pinned under an autoscaler", "WL-048",
+       Deployment("  replicas: 3\n", pod) + hpa("  minReplicas: 2\n  maxReplicas: 6\n"),
+       Want::kFail, "/spec/replicas"},
+      {"autoscaler owns the count", "WL-048",
+       Deployment("", pod) + hpa("  minReplicas: 2\n  maxReplicas: 6\n"), Want::kPass},
+      {"no autoscaler", "WL-048", Deployment("  replicas: 3\n", pod), Want::kNotApplicable},
+
+      {"no spreading", "WL-049", Deployment("  replicas: 3\n", pod), Want::kFail,
+       "/spec/template/spec/topologySpreadConstraints"},
+      {"spread over its own pods", "WL-049", Deployment("  replicas: 3\n", pod + spread_self),
+       Want::kPass},
+      {"spread over other pods", "WL-049", Deployment("  replicas: 3\n", pod + spread_other),
+       Want::kFail, "/spec/template/spec/topologySpreadConstraints"},
+      {"preferred anti-affinity", "WL-049", Deployment("  replicas: 3\n", pod + anti_preferred),
+       Want::kPass},
+      {"matchLabelKeys select the pod's own", "WL-049",
+       Deployment("  replicas: 3\n", pod + match_label_keys), Want::kPass},
+      {"single replica is WL-037's", "WL-049", Deployment("  replicas: 1\n", pod),
+       Want::kNotApplicable},
+
+      {"no priority class", "WL-050", Pod("  containers: [{name: a, image: x:1}]\n"), Want::kFail,
+       "/spec/priorityClassName"},
+      {"priority class", "WL-050",
+       Pod("  priorityClassName: business-critical\n  containers: [{name: a, image: x:1}]\n"),
+       Want::kPass},
+      {"a global default applies", "WL-050",
+       Pod("  containers: [{name: a, image: x:1}]\n") +
+           "\n---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: "
+           "normal}\nvalue: 1000\nglobalDefault: true\n",
+       Want::kPass},
+
+      {"name label", "WL-051",
+       Pod("  containers: [{name: a, image: x:1}]\n",
+           "name: p, labels: {app.kubernetes.io/name: shop}"),
+       Want::kPass},
+      {"only an app label", "WL-051",
+       Pod("  containers: [{name: a, image: x:1}]\n", "name: p, labels: {app: shop}"), Want::kFail,
+       "/metadata/labels/app.kubernetes.io~1name"},
+      {"duplicate env name", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: [{name: MODE, value: safe}, {name: PORT, "
+           "value: '80'}, {name: MODE, value: debug}]}]\n"),
+       Want::kFail, "/spec/containers/0/env/2/name"},
+      {"same name in two containers", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: [{name: MODE, value: a}]}, {name: b, "
+           "image: x:1, env: [{name: MODE, value: b}]}]\n"),
+       Want::kPass},
+      {"env of the wrong type", "WL-052",
+       Pod("  containers: [{name: a, image: x:1, env: {MODE: safe}}]\n"), Want::kFail,
+       "/spec/containers/0/env"},
+      {"pods of a controller carry its template's labels", "WL-051",
+       Pod("  containers: [{name: a, image: x:1}]\n",
+           "name: p, ownerReferences: [{kind: ReplicaSet, name: rs, uid: u}]"),
+       Want::kNotApplicable},
+  });
+}
+
 // Every rule of the family names only known frameworks' controls and at
 // least one reference, and the IDs run WL-001 … in order.
 TEST(WorkloadRules, CatalogIsComplete) {
@@ -766,7 +1037,7 @@ TEST(WorkloadRules, CatalogIsComplete) {
     EXPECT_FALSE(rule->info.references.empty()) << id;
     EXPECT_TRUE(rule->check || rule->inventory_check) << id;
   }
-  EXPECT_EQ(n, 39);
+  EXPECT_EQ(n, 52);
 }
 
 }  // namespace
