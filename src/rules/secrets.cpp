@@ -655,6 +655,13 @@ std::string ModeText(const Node& mode) {
   return value ? OctalMode(*value) : mode.ToJson();
 }
 
+// Keys of public material (certificates, public keys) that may stay readable.
+bool PublicFile(const Node* key) {
+  auto s = key != nullptr ? key->GetString() : std::nullopt;
+  return s &&
+         (s->ends_with(".crt") || s->ends_with(".pub") || *s == "ca.pem" || *s == "ca-bundle.pem");
+}
+
 constexpr const char* kPrivateMode = "a mode without read access for others, such as 0400 or 0440";
 
 // One secret (a secret volume, or a secret source of a projected volume): its
@@ -674,13 +681,14 @@ void CheckSecretFileModes(const Node& secret, SecretPointer secret_pointer, cons
     size_t i = 0;
     for (const Node& item : items->items()) {
       size_t index = i++;
+      const Node* key = item.Get("key");
+      if (PublicFile(key)) continue;
       const Node* mode = item.Get("mode");
       if (mode == nullptr || mode->IsNull()) {
         uses_default = true;
         continue;
       }
       if (!OthersCanRead(*mode)) continue;
-      const Node* key = item.Get("key");
       auto key_name = key != nullptr ? key->GetString() : std::nullopt;
       v.Fail(engine::BadValue(
           *mode, secret_pointer() + "/items/" + std::to_string(index) + "/mode", kPrivateMode,

@@ -534,6 +534,13 @@ std::vector<Case> FileCases() {
        volumes("      - {name: s, secret: {secretName: s, items: [{key: a, path: a, mode: 0400}, "
                "{key: b, path: b}]}}\n"),
        {vol + "/secret/defaultMode"}},
+      {"secret_public_items_may_stay_readable",
+       "SEC-012",
+       volumes(
+           "      - {name: s, secret: {secretName: s, defaultMode: 0644, items: [{key: tls.crt, "
+           "path: tls.crt}, {key: ca.crt, path: ca.crt, mode: 0644}, {key: tls.key, path: "
+           "tls.key, mode: 0400}]}}\n"),
+       {}},
       {"projected_secret_default_mode_reported_once",
        "SEC-012",
        volumes("      - name: p\n        projected:\n          sources:\n          - secret: "
