@@ -905,9 +905,16 @@ void RegisterRemovedVolumePluginRule(engine::RuleRegistry& registry) {
       "through a PersistentVolumeClaim and StorageClass, and migrate the data before upgrading.";
   r.info.references = {"https://kubernetes.io/docs/concepts/storage/volumes/", kPodWarnings};
   r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    // Strings are built only for sources that use a listed plugin.
+    auto uses_listed = [&](const Node& source) {
+      return std::any_of(kVolumePlugins.begin(), kVolumePlugins.end(),
+                         [&](const VolumePluginLifecycle& p) {
+                           return ctx.k8s_minor >= p.deprecated && source.Get(p.field) != nullptr;
+                         });
+    };
     if (res.kind == "PersistentVolume") {
       const Node* spec = res.root->Get("spec");
-      if (spec != nullptr) {
+      if (spec != nullptr && uses_listed(*spec)) {
         CheckVolumeSource(*spec, "/spec", "PersistentVolume \"" + res.name + "\"", ctx.k8s_minor,
                           v);
       }
@@ -919,12 +926,7 @@ void RegisterRemovedVolumePluginRule(engine::RuleRegistry& registry) {
     size_t i = 0;
     for (const Node& volume : volumes != nullptr ? volumes->items() : std::span<const Node>{}) {
       size_t index = i++;
-      // Allocation only for volumes that use a listed plugin.
-      bool listed = std::any_of(kVolumePlugins.begin(), kVolumePlugins.end(),
-                                [&](const VolumePluginLifecycle& p) {
-                                  return ctx.k8s_minor >= p.deprecated && volume.Get(p.field);
-                                });
-      if (!listed) continue;
+      if (!uses_listed(volume)) continue;
       CheckVolumeSource(volume, pod->spec_pointer + "/volumes/" + std::to_string(index),
                         "volume " + VolumeName(volume), ctx.k8s_minor, v);
     }
