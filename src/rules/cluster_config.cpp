@@ -274,7 +274,7 @@ void RegisterPsaVisibilityRules(engine::RuleRegistry& registry) {
       "Pod Security Admission enforces on pods only; Deployments, Jobs and other workload "
       "objects are checked by the warn and audit modes alone. Without warn and audit at least "
       "as strict as enforce, a workload whose pods will be rejected is accepted silently: its "
-      "controller fails to create pods, and no warning or audit event says why.";
+      "controller then fails to create pods, visible only in the controller's events.";
   weaker.info.remediation =
       "Set pod-security.kubernetes.io/warn and pod-security.kubernetes.io/audit to the "
       "enforce level or a stricter one (restricted is a good choice for both).";
