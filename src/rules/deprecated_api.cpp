@@ -5,6 +5,8 @@
 // serves with a deprecation warning (API-002) or does not serve yet (API-003);
 // PodSecurityPolicies that nothing enforces any more (API-004); pre-release
 // APIs a default cluster does not serve (API-005) or serves as beta (API-006).
+// API-007..014 are field-level: volume plugins, annotations, node labels and
+// fields of served kinds that the target ignores, rejects or deprecates.
 #include "rules/deprecated_api.h"
 
 #include <algorithm>
@@ -742,6 +744,587 @@ std::string_view PsaLevelForPsp(const core::Node& psp, std::string& why) {
   return "restricted";
 }
 
+// ---------------------------------------------------------------------------
+// Field-level deprecations: volume plugins, annotations, node labels and
+// fields of built-in kinds that the target no longer honours, or honours with
+// a deprecation warning. The tables follow the warnings kube-apiserver itself
+// returns (pkg/api/pod/warnings.go, pkg/api/node/util.go).
+
+namespace {
+
+using core::PodSpecView;
+
+constexpr const char* kPodWarnings =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/api/pod/warnings.go";
+
+Rule FieldRule(std::string id, std::string slug, Severity severity) {
+  Rule r = ApiRule(std::move(id), std::move(slug), severity);
+  r.info.references = {kGuide};
+  return r;
+}
+
+const PodSpecView* PodSpecOrNotApplicable(const Resource& res, const RuleContext& ctx, Verdict& v) {
+  const PodSpecView* pod = ctx.inventory != nullptr ? ctx.inventory->PodSpecOf(res) : nullptr;
+  if (pod == nullptr) v.NotApplicable();
+  return pod;
+}
+
+const Node* PodAnnotations(const PodSpecView& pod) {
+  return pod.metadata != nullptr ? pod.metadata->Get("annotations") : nullptr;
+}
+
+std::string AnnotationPointer(std::string_view metadata_pointer, std::string_view key) {
+  return std::string(metadata_pointer) + "/annotations/" + engine::PointerEscape(key);
+}
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string VolumeName(const Node& volume) {
+  const Node* name = volume.Get("name");
+  auto s = name != nullptr ? name->GetString() : std::nullopt;
+  return s ? Quoted(*s) : std::string("(unnamed)");
+}
+
+void SummarizeFailures(Verdict& v, std::string_view many) {
+  size_t n = v.violations().size();
+  if (n == 0) return;
+  if (n == 1) return v.SetMessage(v.violations().front().message);
+  v.SetMessage(std::to_string(n) + " " + std::string(many));
+}
+
+// True when `value` asks for a confining profile in the annotation syntax
+// (runtime/default, docker/default, localhost/<file>). A non-string value
+// counts: it is never read as "unconfined".
+bool ConfiningAnnotation(const Node& value) {
+  auto s = value.GetString();
+  if (!s) return true;
+  return *s == "runtime/default" || *s == "docker/default" || s->starts_with("localhost/");
+}
+
+// ---- API-007 gitRepo volumes ----------------------------------------------
+
+constexpr int kGitRepoDriverOffByDefault = 33;  // KEP-5040: GitRepoVolumeDriver=false
+constexpr int kGitRepoDriverLocked = 36;        // the feature gate can no longer be enabled
+
+void RegisterGitRepoRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-007", "gitrepo-volume", Severity::kHigh);
+  r.kinds = {"*workload"};
+  r.info.title = "Pod uses a gitRepo volume";
+  r.info.description =
+      "The kubelet clones a gitRepo volume by running git as root on the node, and a crafted "
+      "repository can run commands there through its hooks (CVE-2024-10220). Deprecated since "
+      "1.11, the driver is disabled by default from 1.33 (KEP-5040) and cannot be re-enabled "
+      "from 1.36: there the pod does not start at all.";
+  r.info.remediation =
+      "Replace the gitRepo volume with an emptyDir that an init container fills (git clone in "
+      "an unprivileged container), or run git-sync as a sidecar; do not enable the "
+      "GitRepoVolumeDriver feature gate.";
+  r.info.controls = {"nsa:upgrades", "mitre:T1611"};
+  r.info.references = {"https://kubernetes.io/docs/concepts/storage/volumes/#gitrepo",
+                       "https://github.com/kubernetes/enhancements/issues/5040",
+                       "https://nvd.nist.gov/vuln/detail/CVE-2024-10220"};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    const Node* volumes = pod->spec->Get("volumes");
+    size_t i = 0;
+    for (const Node& volume : volumes != nullptr ? volumes->items() : std::span<const Node>{}) {
+      const Node* git = volume.Get("gitRepo");
+      size_t index = i++;
+      if (git == nullptr || git->IsNull()) continue;
+      std::string what = "gitRepo volume " + VolumeName(volume);
+      std::string message =
+          ctx.k8s_minor >= kGitRepoDriverLocked
+              ? what + " cannot be mounted: the kubelet's gitRepo driver is off and locked from " +
+                    MinorName(kGitRepoDriverLocked) + ", so the pod does not start"
+          : ctx.k8s_minor >= kGitRepoDriverOffByDefault
+              ? what + " is not mounted by a default kubelet from " +
+                    MinorName(kGitRepoDriverOffByDefault) +
+                    " (GitRepoVolumeDriver off), so the pod does not start; enabling the gate "
+                    "reopens CVE-2024-10220"
+              : what +
+                    " makes the kubelet run git as root on the node (CVE-2024-10220: a "
+                    "crafted repository runs commands through its hooks)";
+      v.Fail(engine::BadValue(
+          *git, pod->spec_pointer + "/volumes/" + std::to_string(index) + "/gitRepo",
+          "an emptyDir filled by an init container (or a git-sync sidecar)", std::move(message)));
+    }
+    SummarizeFailures(v, "gitRepo volumes");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-008 in-tree volume plugins that were removed ---------------------
+
+struct VolumePluginLifecycle {
+  std::string_view field;  // the volume source field (JSON name)
+  int deprecated;
+  int removed;  // first minor where the plugin is non-functional
+};
+
+constexpr std::array<VolumePluginLifecycle, 8> kVolumePlugins = {{
+    {"photonPersistentDisk", 11, 16},
+    {"scaleIO", 16, 22},
+    {"flocker", 22, 25},
+    {"storageos", 22, 25},
+    {"quobyte", 22, 25},
+    {"glusterfs", 25, 26},
+    {"cephfs", 28, 31},
+    {"rbd", 28, 31},
+}};
+
+// Reports the removed plugin of one volume source (a pod volume or a
+// PersistentVolume spec) at `pointer`.
+void CheckVolumeSource(const Node& source, const std::string& pointer, std::string_view what,
+                       int minor, Verdict& v) {
+  for (const VolumePluginLifecycle& p : kVolumePlugins) {
+    if (minor < p.deprecated) continue;
+    const Node* field = source.Get(p.field);
+    if (field == nullptr || field->IsNull()) continue;
+    std::string message = std::string(what) + " uses the in-tree " + std::string(p.field) +
+                          " plugin, deprecated in " + MinorName(p.deprecated);
+    message += minor >= p.removed
+                   ? " and non-functional from " + MinorName(p.removed) + ": it cannot be mounted"
+                   : " and non-functional from " + MinorName(p.removed);
+    v.Fail(engine::BadValue(*field, pointer + "/" + std::string(p.field),
+                            "a CSI driver for the same storage", std::move(message)));
+  }
+}
+
+void RegisterRemovedVolumePluginRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-008", "removed-volume-plugin", Severity::kMedium);
+  r.kinds = {"*workload", "PersistentVolume"};
+  r.info.title = "Volume uses an in-tree plugin that was deprecated or removed";
+  r.info.description =
+      "Kubernetes removed several in-tree volume plugins (glusterfs, cephfs, rbd, storageos, "
+      "quobyte, flocker, scaleIO, photonPersistentDisk): on a target where the plugin is "
+      "non-functional the volume cannot be mounted and the pod never starts, usually "
+      "discovered only after the upgrade.";
+  r.info.remediation =
+      "Move the volume to the storage's CSI driver (for example ceph-csi for cephfs and rbd) "
+      "through a PersistentVolumeClaim and StorageClass, and migrate the data before upgrading.";
+  r.info.references = {"https://kubernetes.io/docs/concepts/storage/volumes/", kPodWarnings};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    // Strings are built only for sources that use a listed plugin.
+    auto uses_listed = [&](const Node& source) {
+      return std::any_of(kVolumePlugins.begin(), kVolumePlugins.end(),
+                         [&](const VolumePluginLifecycle& p) {
+                           return ctx.k8s_minor >= p.deprecated && source.Get(p.field) != nullptr;
+                         });
+    };
+    if (res.kind == "PersistentVolume") {
+      const Node* spec = res.root->Get("spec");
+      if (spec != nullptr && uses_listed(*spec)) {
+        CheckVolumeSource(*spec, "/spec", "PersistentVolume \"" + res.name + "\"", ctx.k8s_minor,
+                          v);
+      }
+      return SummarizeFailures(v, "removed volume plugins");
+    }
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    const Node* volumes = pod->spec->Get("volumes");
+    size_t i = 0;
+    for (const Node& volume : volumes != nullptr ? volumes->items() : std::span<const Node>{}) {
+      size_t index = i++;
+      if (!uses_listed(volume)) continue;
+      CheckVolumeSource(volume, pod->spec_pointer + "/volumes/" + std::to_string(index),
+                        "volume " + VolumeName(volume), ctx.k8s_minor, v);
+    }
+    SummarizeFailures(v, "volumes use removed plugins");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-009 seccomp annotations, API-010 AppArmor annotations ------------
+
+constexpr int kSeccompAnnotationsIgnored = 27;
+constexpr int kAppArmorAnnotationsDeprecated = 30;
+constexpr std::string_view kSeccompPodKey = "seccomp.security.alpha.kubernetes.io/pod";
+constexpr std::string_view kSeccompContainerPrefix =
+    "container.seccomp.security.alpha.kubernetes.io/";
+constexpr std::string_view kAppArmorPrefix = "container.apparmor.security.beta.kubernetes.io/";
+
+bool HasSecurityField(const Node* owner, std::string_view field) {
+  if (owner == nullptr) return false;
+  const Node* sc = owner->Get("securityContext");
+  const Node* f = sc != nullptr ? sc->Get(field) : nullptr;
+  return f != nullptr && !f->IsNull();
+}
+
+const core::ContainerRef* ContainerNamed(const PodSpecView& pod, std::string_view name) {
+  for (const core::ContainerRef& c : pod.containers) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+void RegisterSeccompAnnotationRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-009", "seccomp-annotation-ignored", Severity::kHigh);
+  r.kinds = {"*workload"};
+  r.min_k8s_minor = kSeccompAnnotationsIgnored;
+  r.info.title = "Seccomp profile set only through the removed alpha annotations";
+  r.info.description =
+      "From Kubernetes 1.27 the seccomp.security.alpha.kubernetes.io annotations do nothing: "
+      "the API server no longer copies them into securityContext.seccompProfile. A workload "
+      "that asks for RuntimeDefault or a Localhost profile only through them runs unconfined "
+      "(unless the kubelet defaults seccomp), while its manifest looks hardened.";
+  r.info.remediation =
+      "Set securityContext.seccompProfile (type: RuntimeDefault, or type: Localhost with "
+      "localhostProfile) on the pod or the container, then remove the annotations.";
+  r.info.controls = {"nsa:upgrades", "nsa:container-hardening", "cis:5.6.2"};
+  r.info.references = {"https://kubernetes.io/docs/tutorials/security/seccomp/",
+                       "https://github.com/kubernetes/kubernetes/pull/114947", kPodWarnings};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    const Node* annotations = PodAnnotations(*pod);
+    if (annotations == nullptr) return;
+    bool pod_field = HasSecurityField(pod->spec, "seccompProfile");
+    if (pod_field) return;  // every container without its own field inherits it
+    for (const core::Member& m : annotations->members()) {
+      std::string_view key = m.key_string();
+      bool pod_key = key == kSeccompPodKey;
+      if (!pod_key && !key.starts_with(kSeccompContainerPrefix)) continue;
+      if (!ConfiningAnnotation(m.value)) continue;  // unconfined: nothing is lost
+      std::string who;
+      if (pod_key) {
+        bool all_covered = std::all_of(
+            pod->containers.begin(), pod->containers.end(),
+            [](const core::ContainerRef& c) { return HasSecurityField(c.node, "seccompProfile"); });
+        if (all_covered) continue;
+        who = "the pod";
+      } else {
+        const core::ContainerRef* c =
+            ContainerNamed(*pod, key.substr(kSeccompContainerPrefix.size()));
+        if (c == nullptr || HasSecurityField(c->node, "seccompProfile")) continue;
+        who = "container " + Quoted(c->name);
+      }
+      v.Fail(engine::BadValue(m.value, AnnotationPointer(pod->metadata_pointer, key),
+                              "securityContext.seccompProfile on the pod or container",
+                              "annotation " + std::string(key) + " is ignored from " +
+                                  MinorName(kSeccompAnnotationsIgnored) + ": " + who +
+                                  " gets no seccomp profile from it"));
+    }
+    SummarizeFailures(v, "seccomp annotations are ignored: the containers run unconfined");
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterAppArmorAnnotationRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-010", "apparmor-annotation-deprecated", Severity::kLow);
+  r.kinds = {"*workload"};
+  r.min_k8s_minor = kAppArmorAnnotationsDeprecated;
+  r.info.title = "AppArmor profile set only through the deprecated beta annotation";
+  r.info.description =
+      "The container.apparmor.security.beta.kubernetes.io annotations are deprecated since "
+      "1.30 in favour of securityContext.appArmorProfile. The API server still copies them "
+      "into the field when a pod is created, but the removal plan ends that copy; from then "
+      "on the profile is silently dropped, as happened to the seccomp annotations.";
+  r.info.remediation =
+      "Set securityContext.appArmorProfile (type: RuntimeDefault, or type: Localhost with "
+      "localhostProfile) on the container or the pod, then remove the annotation.";
+  r.info.controls = {"nsa:upgrades", "nsa:container-hardening"};
+  r.info.references = {"https://kubernetes.io/docs/tutorials/security/apparmor/",
+                       "https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/"
+                       "24-apparmor#removing-annotation-support"};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    const Node* annotations = PodAnnotations(*pod);
+    if (annotations == nullptr || HasSecurityField(pod->spec, "appArmorProfile")) return;
+    for (const core::Member& m : annotations->members()) {
+      std::string_view key = m.key_string();
+      if (!key.starts_with(kAppArmorPrefix)) continue;
+      const core::ContainerRef* c = ContainerNamed(*pod, key.substr(kAppArmorPrefix.size()));
+      if (c == nullptr || HasSecurityField(c->node, "appArmorProfile")) continue;
+      v.Fail(engine::BadValue(m.value, AnnotationPointer(pod->metadata_pointer, key),
+                              "securityContext.appArmorProfile on container " + Quoted(c->name),
+                              "annotation " + std::string(key) + " is deprecated since " +
+                                  MinorName(kAppArmorAnnotationsDeprecated) + " and container " +
+                                  Quoted(c->name) + " sets no appArmorProfile field"));
+    }
+    SummarizeFailures(v, "containers set AppArmor only through the deprecated annotation");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-011 pod annotations that stopped working -------------------------
+
+struct RemovedAnnotation {
+  std::string_view key;
+  int removed;  // first minor where it does nothing
+  std::string_view instead;
+};
+
+constexpr std::array<RemovedAnnotation, 3> kRemovedPodAnnotations = {{
+    {"scheduler.alpha.kubernetes.io/critical-pod", 16,
+     "priorityClassName: system-cluster-critical (or system-node-critical)"},
+    {"security.alpha.kubernetes.io/sysctls", 11, "spec.securityContext.sysctls"},
+    {"security.alpha.kubernetes.io/unsafe-sysctls", 11,
+     "spec.securityContext.sysctls (with the sysctl allowed on the kubelet)"},
+}};
+
+void RegisterRemovedAnnotationRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-011", "removed-pod-annotation", Severity::kMedium);
+  r.kinds = {"*workload"};
+  r.info.title = "Pod relies on an annotation Kubernetes no longer honours";
+  r.info.description =
+      "scheduler.alpha.kubernetes.io/critical-pod stopped protecting pods in 1.16 and the "
+      "security.alpha.kubernetes.io sysctl annotations stopped applying in 1.11: a system "
+      "component that counts on them can be preempted or evicted under pressure, or runs "
+      "without the kernel settings it expects.";
+  r.info.remediation =
+      "Use the field named in the finding (priorityClassName: system-cluster-critical or "
+      "system-node-critical, securityContext.sysctls) and remove the annotation.";
+  r.info.references = {
+      "https://kubernetes.io/docs/tasks/administer-cluster/guaranteed-scheduling-critical-"
+      "addon-pods/",
+      "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/", kPodWarnings};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    const Node* annotations = PodAnnotations(*pod);
+    if (annotations == nullptr) return;
+    for (const RemovedAnnotation& a : kRemovedPodAnnotations) {
+      if (ctx.k8s_minor < a.removed) continue;
+      const Node* value = annotations->Get(a.key);
+      if (value == nullptr) continue;
+      v.Fail(engine::BadValue(
+          *value, AnnotationPointer(pod->metadata_pointer, a.key), std::string(a.instead),
+          "annotation " + std::string(a.key) + " does nothing from " + MinorName(a.removed)));
+    }
+    SummarizeFailures(v, "annotations do nothing on the target version");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-012 deprecated node labels in scheduling constraints --------------
+
+struct DeprecatedNodeLabel {
+  std::string_view key;
+  int since;
+  std::string_view instead;
+};
+
+constexpr std::array<DeprecatedNodeLabel, 5> kDeprecatedNodeLabels = {{
+    {"beta.kubernetes.io/arch", 14, "kubernetes.io/arch"},
+    {"beta.kubernetes.io/os", 14, "kubernetes.io/os"},
+    {"failure-domain.beta.kubernetes.io/region", 17, "topology.kubernetes.io/region"},
+    {"failure-domain.beta.kubernetes.io/zone", 17, "topology.kubernetes.io/zone"},
+    {"beta.kubernetes.io/instance-type", 17, "node.kubernetes.io/instance-type"},
+}};
+
+const DeprecatedNodeLabel* DeprecatedLabel(const Node& key, int minor) {
+  auto s = key.GetString();
+  if (!s) return nullptr;
+  for (const DeprecatedNodeLabel& l : kDeprecatedNodeLabels) {
+    if (*s == l.key && minor >= l.since) return &l;
+  }
+  return nullptr;
+}
+
+void ReportLabel(const DeprecatedNodeLabel& l, const Node& at, std::string pointer,
+                 std::string_view where, Verdict& v) {
+  v.Fail(engine::BadValue(at, std::move(pointer), std::string(l.instead),
+                          std::string(where) + " uses node label " + std::string(l.key) +
+                              ", deprecated since " + MinorName(l.since)));
+}
+
+// matchExpressions[*].key of a node selector term; `pointer()` builds the
+// term's pointer, only when there is something to report.
+template <typename PointerFn>
+void CheckSelectorTerm(const Node* term, PointerFn pointer, int minor, Verdict& v) {
+  const Node* exprs = term != nullptr ? term->Get("matchExpressions") : nullptr;
+  size_t j = 0;
+  for (const Node& e : exprs != nullptr ? exprs->items() : std::span<const Node>{}) {
+    size_t index = j++;
+    const Node* key = e.Get("key");
+    const DeprecatedNodeLabel* l = key != nullptr ? DeprecatedLabel(*key, minor) : nullptr;
+    if (l == nullptr) continue;
+    ReportLabel(*l, *key, pointer() + "/matchExpressions/" + std::to_string(index) + "/key",
+                "node affinity", v);
+  }
+}
+
+// topologyKey of the pod (anti-)affinity terms under spec.affinity.<field>.
+void CheckPodAffinity(const PodSpecView& pod, const Node* affinity, std::string_view field,
+                      int minor, Verdict& v) {
+  const Node* terms = affinity != nullptr ? affinity->Get(field) : nullptr;
+  if (terms == nullptr) return;
+  auto check = [&](const Node* term, auto pointer) {
+    const Node* key = term != nullptr ? term->Get("topologyKey") : nullptr;
+    const DeprecatedNodeLabel* l = key != nullptr ? DeprecatedLabel(*key, minor) : nullptr;
+    if (l != nullptr) ReportLabel(*l, *key, pointer() + "/topologyKey", "pod affinity", v);
+  };
+  auto base = [&] { return pod.spec_pointer + "/affinity/" + std::string(field); };
+  const Node* required = terms->Get("requiredDuringSchedulingIgnoredDuringExecution");
+  size_t i = 0;
+  for (const Node& t : required != nullptr ? required->items() : std::span<const Node>{}) {
+    size_t index = i++;
+    check(&t, [&] {
+      return base() + "/requiredDuringSchedulingIgnoredDuringExecution/" + std::to_string(index);
+    });
+  }
+  const Node* preferred = terms->Get("preferredDuringSchedulingIgnoredDuringExecution");
+  i = 0;
+  for (const Node& t : preferred != nullptr ? preferred->items() : std::span<const Node>{}) {
+    size_t index = i++;
+    check(t.Get("podAffinityTerm"), [&] {
+      return base() + "/preferredDuringSchedulingIgnoredDuringExecution/" + std::to_string(index) +
+             "/podAffinityTerm";
+    });
+  }
+}
+
+void RegisterDeprecatedNodeLabelRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-012", "deprecated-node-label", Severity::kLow);
+  r.kinds = {"*workload"};
+  r.info.title = "Scheduling constraint uses a deprecated node label";
+  r.info.description =
+      "beta.kubernetes.io/os, beta.kubernetes.io/arch and the failure-domain.beta zone and "
+      "region labels were replaced by kubernetes.io/os, kubernetes.io/arch and "
+      "topology.kubernetes.io/*; nodes that stop carrying the beta labels leave a pod that "
+      "requires them unschedulable, and spreading or anti-affinity on them silently stops "
+      "spreading.";
+  r.info.remediation =
+      "Replace the label key with the GA label named in the finding in nodeSelector, node "
+      "affinity, pod (anti-)affinity topologyKey and topologySpreadConstraints.";
+  r.info.references = {"https://kubernetes.io/docs/reference/labels-annotations-taints/",
+                       kPodWarnings};
+  r.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
+    const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+    if (pod == nullptr) return;
+    int minor = ctx.k8s_minor;
+    const Node& spec = *pod->spec;
+    if (const Node* selector = spec.Get("nodeSelector")) {
+      for (const core::Member& m : selector->members()) {
+        const DeprecatedNodeLabel* l = DeprecatedLabel(m.key, minor);
+        if (l == nullptr) continue;
+        ReportLabel(*l, m.key,
+                    pod->spec_pointer + "/nodeSelector/" + engine::PointerEscape(m.key_string()),
+                    "nodeSelector", v);
+      }
+    }
+    if (const Node* affinity = spec.Get("affinity")) {
+      if (const Node* node = affinity->Get("nodeAffinity")) {
+        auto base = [&] { return pod->spec_pointer + "/affinity/nodeAffinity"; };
+        const Node* terms =
+            node->Find({"requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
+        size_t i = 0;
+        for (const Node& t : terms != nullptr ? terms->items() : std::span<const Node>{}) {
+          size_t index = i++;
+          CheckSelectorTerm(
+              &t,
+              [&] {
+                return base() +
+                       "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" +
+                       std::to_string(index);
+              },
+              minor, v);
+        }
+        const Node* preferred = node->Get("preferredDuringSchedulingIgnoredDuringExecution");
+        i = 0;
+        for (const Node& p : preferred != nullptr ? preferred->items() : std::span<const Node>{}) {
+          size_t index = i++;
+          CheckSelectorTerm(
+              p.Get("preference"),
+              [&] {
+                return base() + "/preferredDuringSchedulingIgnoredDuringExecution/" +
+                       std::to_string(index) + "/preference";
+              },
+              minor, v);
+        }
+      }
+      CheckPodAffinity(*pod, affinity, "podAffinity", minor, v);
+      CheckPodAffinity(*pod, affinity, "podAntiAffinity", minor, v);
+    }
+    const Node* spread = spec.Get("topologySpreadConstraints");
+    size_t i = 0;
+    for (const Node& c : spread != nullptr ? spread->items() : std::span<const Node>{}) {
+      size_t index = i++;
+      const Node* key = c.Get("topologyKey");
+      const DeprecatedNodeLabel* l = key != nullptr ? DeprecatedLabel(*key, minor) : nullptr;
+      if (l == nullptr) continue;
+      ReportLabel(*l, *key,
+                  pod->spec_pointer + "/topologySpreadConstraints/" + std::to_string(index) +
+                      "/topologyKey",
+                  "topologySpreadConstraints", v);
+    }
+    SummarizeFailures(v, "scheduling constraints use deprecated node labels");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-013 Service spec.loadBalancerIP ------------------------------------
+
+void RegisterLoadBalancerIpRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-013", "service-load-balancer-ip", Severity::kLow);
+  r.kinds = {"Service"};
+  r.min_k8s_minor = 24;
+  r.info.title = "Service sets the deprecated spec.loadBalancerIP";
+  r.info.description =
+      "spec.loadBalancerIP is deprecated since 1.24: its meaning was never specified, each "
+      "cloud provider or load balancer implementation reads it differently (or ignores it), "
+      "and it cannot express dual-stack addresses, so the Service may not get the address "
+      "its firewall rules and DNS records expect.";
+  r.info.remediation =
+      "Request the address with the implementation's own annotation (for example "
+      "metallb.io/loadBalancerIPs, service.beta.kubernetes.io/azure-load-balancer-ipv4, "
+      "networking.gke.io/load-balancer-ip-addresses) or move to a Gateway with spec.addresses.";
+  r.info.references = {
+      "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/",
+      "https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer"};
+  r.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    const Node* ip = res.root->Find({"spec", "loadBalancerIP"});
+    if (ip == nullptr || ip->IsNull()) return;
+    auto s = ip->GetString();
+    if (s && s->empty()) return;
+    v.Fail(engine::BadValue(*ip, "/spec/loadBalancerIP",
+                            "the load balancer implementation's address annotation",
+                            "spec.loadBalancerIP is deprecated since 1.24 and read differently "
+                            "by each implementation"));
+    v.SetMessage("Service \"" + res.name + "\" sets the deprecated spec.loadBalancerIP");
+  };
+  registry.Add(std::move(r));
+}
+
+// ---- API-014 Ingress kubernetes.io/ingress.class annotation ----------------
+
+void RegisterIngressClassAnnotationRule(engine::RuleRegistry& registry) {
+  Rule r = FieldRule("API-014", "ingress-class-annotation", Severity::kLow);
+  r.kinds = {"Ingress"};
+  r.min_k8s_minor = 18;
+  r.info.title = "Ingress selects its controller with the deprecated kubernetes.io/ingress.class";
+  r.info.description =
+      "Since 1.18 spec.ingressClassName names the controller that serves an Ingress; the "
+      "kubernetes.io/ingress.class annotation was never formally defined, and controllers "
+      "disagree on how they treat it. An Ingress served by an unintended controller gets that "
+      "controller's TLS, authentication and exposure settings. With both set, the API server "
+      "rejects the Ingress.";
+  r.info.remediation =
+      "Set spec.ingressClassName to the IngressClass of the intended controller and remove "
+      "the annotation.";
+  r.info.references = {
+      "https://kubernetes.io/docs/concepts/services-networking/ingress/"
+      "#deprecated-annotation"};
+  r.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    constexpr std::string_view kKey = "kubernetes.io/ingress.class";
+    const Node* value = res.Annotation(kKey);
+    if (value == nullptr) return;
+    const Node* class_name = res.root->Find({"spec", "ingressClassName"});
+    bool both = class_name != nullptr && !class_name->IsNull();
+    std::string message = both ? "kubernetes.io/ingress.class is set together with "
+                                 "spec.ingressClassName: the API server rejects the Ingress"
+                               : "kubernetes.io/ingress.class is deprecated since 1.18";
+    v.Fail(engine::BadValue(*value, AnnotationPointer("/metadata", kKey),
+                            "spec.ingressClassName, without the annotation", message));
+    v.SetMessage("Ingress \"" + res.name + "\": " + message);
+  };
+  registry.Add(std::move(r));
+}
+
+}  // namespace
+
 void RegisterDeprecatedApiRules(engine::RuleRegistry& registry) {
   RegisterRemovedRule(registry);
   RegisterDeprecatedRule(registry);
@@ -749,6 +1332,14 @@ void RegisterDeprecatedApiRules(engine::RuleRegistry& registry) {
   RegisterPspRule(registry);
   RegisterNotByDefaultRule(registry);
   RegisterBetaRule(registry);
+  RegisterGitRepoRule(registry);
+  RegisterRemovedVolumePluginRule(registry);
+  RegisterSeccompAnnotationRule(registry);
+  RegisterAppArmorAnnotationRule(registry);
+  RegisterRemovedAnnotationRule(registry);
+  RegisterDeprecatedNodeLabelRule(registry);
+  RegisterLoadBalancerIpRule(registry);
+  RegisterIngressClassAnnotationRule(registry);
 }
 
 }  // namespace kspm::rules

@@ -9,6 +9,8 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -625,6 +627,224 @@ void CheckServiceAccountToken(const Resource& res, const RuleContext&, Verdict& 
                Quote(account));
 }
 
+std::string VolumeWho(const Node& volume) {
+  const Node* name = volume.Get("name");
+  auto s = name != nullptr ? name->GetString() : std::nullopt;
+  return s ? Quote(*s) : std::string("(unnamed)");
+}
+
+// --- SEC-012 world-readable Secret files, SEC-013 long-lived projected tokens ----------
+
+constexpr int64_t kDefaultSecretFileMode = 0644;  // of secret and projected volumes
+
+std::string OctalMode(int64_t mode) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04llo", static_cast<unsigned long long>(mode & 07777));
+  return buffer;
+}
+
+// A file mode that lets "others" (any UID outside owner and group) read; a
+// value that is not an integer counts as readable (never a silent pass).
+bool OthersCanRead(const Node& mode) {
+  auto value = mode.GetInt();
+  return !value || (*value & 04) != 0;
+}
+
+std::string ModeText(const Node& mode) {
+  auto value = mode.GetInt();
+  return value ? OctalMode(*value) : mode.ToJson();
+}
+
+// Keys of public material (certificates, public keys) that may stay readable.
+bool PublicFile(const Node* key) {
+  auto s = key != nullptr ? key->GetString() : std::nullopt;
+  return s &&
+         (s->ends_with(".crt") || s->ends_with(".pub") || *s == "ca.pem" || *s == "ca-bundle.pem");
+}
+
+constexpr const char* kPrivateMode = "a mode without read access for others, such as 0400 or 0440";
+
+// One secret (a secret volume, or a secret source of a projected volume): its
+// items' modes, else the volume's defaultMode, else 0644. `owner` is the
+// node holding defaultMode (the secret volume source or the projected one).
+// The pointers and the description are built only when something fails.
+template <typename SecretPointer, typename OwnerPointer, typename What>
+void CheckSecretFileModes(const Node& secret, SecretPointer secret_pointer, const Node& owner,
+                          OwnerPointer owner_pointer, What what, bool& default_reported,
+                          Verdict& v) {
+  const Node* default_mode = owner.Get("defaultMode");
+  if (default_mode != nullptr && default_mode->IsNull()) default_mode = nullptr;
+  bool default_readable = default_mode == nullptr || OthersCanRead(*default_mode);
+  bool uses_default = true;
+  if (const Node* items = secret.Get("items"); items != nullptr && items->size() > 0) {
+    uses_default = false;
+    size_t i = 0;
+    for (const Node& item : items->items()) {
+      size_t index = i++;
+      const Node* key = item.Get("key");
+      if (PublicFile(key)) continue;
+      const Node* mode = item.Get("mode");
+      if (mode == nullptr || mode->IsNull()) {
+        uses_default = true;
+        continue;
+      }
+      if (!OthersCanRead(*mode)) continue;
+      auto key_name = key != nullptr ? key->GetString() : std::nullopt;
+      v.Fail(engine::BadValue(
+          *mode, secret_pointer() + "/items/" + std::to_string(index) + "/mode", kPrivateMode,
+          what() + ": key " + Quote(key_name.value_or("?")) + " is mounted with mode " +
+              ModeText(*mode) + ", readable by every user in the container"));
+    }
+  }
+  if (!uses_default || !default_readable || default_reported) return;
+  default_reported = true;
+  if (default_mode == nullptr) {
+    v.Fail(engine::MissingField(owner, owner_pointer() + "/defaultMode", kPrivateMode,
+                                what() + " has no defaultMode: its files get 0644, "
+                                         "readable by every user in the container"));
+  } else {
+    v.Fail(engine::BadValue(*default_mode, owner_pointer() + "/defaultMode", kPrivateMode,
+                            what() + " has defaultMode " + ModeText(*default_mode) +
+                                ", readable by every user in the container"));
+  }
+}
+
+void CheckSecretVolumeModes(const Resource& res, const RuleContext& ctx, Verdict& v) {
+  const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+  if (pod == nullptr) return;
+  const Node* volumes = pod->spec->Get("volumes");
+  size_t i = 0;
+  for (const Node& volume : volumes != nullptr ? volumes->items() : std::span<const Node>{}) {
+    size_t index = i++;
+    bool reported = false;
+    auto volume_pointer = [&] { return pod->spec_pointer + "/volumes/" + Index(index); };
+    if (const Node* secret = volume.Get("secret"); secret != nullptr && secret->IsMapping()) {
+      auto pointer = [&] { return volume_pointer() + "/secret"; };
+      CheckSecretFileModes(
+          *secret, pointer, *secret, pointer, [&] { return "secret volume " + VolumeWho(volume); },
+          reported, v);
+      continue;
+    }
+    const Node* projected = volume.Get("projected");
+    const Node* sources = projected != nullptr ? projected->Get("sources") : nullptr;
+    if (sources == nullptr) continue;
+    size_t j = 0;
+    for (const Node& source : sources->items()) {
+      size_t source_index = j++;
+      const Node* secret = source.Get("secret");
+      if (secret == nullptr || !secret->IsMapping()) continue;
+      auto pointer = [&] { return volume_pointer() + "/projected"; };
+      CheckSecretFileModes(
+          *secret, [&] { return pointer() + "/sources/" + Index(source_index) + "/secret"; },
+          *projected, pointer, [&] { return "projected volume " + VolumeWho(volume); }, reported,
+          v);
+    }
+  }
+  Summarize(v, "Secret files are", "readable by every user in the container");
+}
+
+// The kubelet refreshes a projected token once it is 24 hours old (or at 80%
+// of its lifetime), so a longer expiration only lengthens a stolen copy's life.
+constexpr int64_t kTokenRefreshSeconds = 24 * 60 * 60;
+
+void CheckProjectedTokens(const Resource& res, const RuleContext& ctx, Verdict& v) {
+  const PodSpecView* pod = PodSpecOrNotApplicable(res, ctx, v);
+  if (pod == nullptr) return;
+  const Node* volumes = pod->spec->Get("volumes");
+  size_t i = 0;
+  for (const Node& volume : volumes != nullptr ? volumes->items() : std::span<const Node>{}) {
+    size_t index = i++;
+    const Node* sources = volume.Find({"projected", "sources"});
+    size_t j = 0;
+    for (const Node& source : sources != nullptr ? sources->items() : std::span<const Node>{}) {
+      size_t source_index = j++;
+      const Node* expiration = source.Find({"serviceAccountToken", "expirationSeconds"});
+      if (expiration == nullptr || expiration->IsNull()) continue;  // default: 1 hour
+      auto seconds = expiration->GetInt();
+      if (seconds && *seconds <= kTokenRefreshSeconds) continue;
+      std::string lifetime = seconds ? std::to_string(*seconds / 3600) + " hours"
+                                     : "an invalid value " + expiration->ToJson();
+      v.Fail(engine::BadValue(
+          *expiration,
+          pod->spec_pointer + "/volumes/" + Index(index) + "/projected/sources/" +
+              Index(source_index) + "/serviceAccountToken/expirationSeconds",
+          "at most 86400 (24 hours); the default 3600 is best",
+          "projected service account token of volume " + VolumeWho(volume) + " is valid for " +
+              lifetime + ", while the kubelet replaces it after 24 hours"));
+    }
+  }
+  Summarize(v, "projected service account tokens", "outlive the kubelet's refresh");
+}
+
+// --- SEC-014 credential files stored in ConfigMaps ------------------------------------
+
+// Well-known names of files that hold credentials, and what they hold.
+struct CredentialFile {
+  std::string_view name;
+  std::string_view what;
+};
+
+constexpr std::array<CredentialFile, 16> kCredentialFiles = {{
+    {".dockerconfigjson", "a registry credentials file"},
+    {".dockercfg", "a registry credentials file"},
+    {"id_rsa", "an SSH private key"},
+    {"id_dsa", "an SSH private key"},
+    {"id_ecdsa", "an SSH private key"},
+    {"id_ed25519", "an SSH private key"},
+    {"ssh-privatekey", "an SSH private key"},
+    {"tls.key", "a TLS private key"},
+    {".netrc", "a .netrc password file"},
+    {"_netrc", "a .netrc password file"},
+    {".pgpass", "a PostgreSQL password file"},
+    {".git-credentials", "a Git credentials file"},
+    {".htpasswd", "an htpasswd password file"},
+    {".vault-token", "a Vault token"},
+    {"credentials.json", "a credentials file"},
+    {"service-account.json", "a service account key file"},
+}};
+
+constexpr std::array<std::string_view, 3> kPrivateKeySuffixes = {".key", ".p12", ".pfx"};
+
+std::string_view CredentialFileKind(std::string_view key) {
+  for (const CredentialFile& f : kCredentialFiles) {
+    if (key == f.name) return f.what;
+  }
+  for (std::string_view suffix : kPrivateKeySuffixes) {
+    if (key.size() > suffix.size() && key.ends_with(suffix)) {
+      return suffix == ".key" ? "a private key file" : "a PKCS#12 key store";
+    }
+  }
+  return {};
+}
+
+bool Blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+}
+
+void CheckCredentialFiles(const Resource& res, const RuleContext&, Verdict& v) {
+  for (std::string_view field : {"data", "binaryData"}) {
+    const Node* map = res.root->Get(field);
+    if (map == nullptr) continue;
+    for (const Member& m : map->members()) {
+      std::string_view what = CredentialFileKind(m.key_string());
+      if (what.empty()) continue;
+      auto text = m.value.GetString();
+      if (text && Blank(*text)) continue;  // an empty placeholder
+      Evidence e;
+      e.pointer = "/" + std::string(field) + "/" + engine::PointerEscape(m.key_string());
+      e.reason = engine::EvidenceReason::kValue;
+      core::AppendJsonString(e.actual, secrets::Fingerprint(text.value_or("")));
+      e.expected = "the file in a Secret, mounted next to the configuration";
+      e.position = m.value.position();
+      e.message = std::string(field) + " key " + Quote(m.key_string()) + " of the ConfigMap is " +
+                  std::string(what);
+      v.Fail(std::move(e));
+    }
+  }
+  Summarize(v, "ConfigMap keys are", "credential files");
+}
+
 }  // namespace
 
 void RegisterSecretRules(engine::RuleRegistry& registry) {
@@ -814,6 +1034,64 @@ void RegisterSecretRules(engine::RuleRegistry& registry) {
         "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
         "#legacy-serviceaccount-token-cleaner"};
     r.check = CheckServiceAccountToken;
+    registry.Add(std::move(r));
+  }
+  {
+    Rule r = SecretsRule("SEC-012", "secret-volume-world-readable", Severity::kLow);
+    r.kinds = {"*workload"};
+    r.info.title = "Secret files readable by every user in the container";
+    r.info.description =
+        "Secret and projected volumes write their files with mode 0644 unless defaultMode or "
+        "an item's mode says otherwise: any process of the container, whatever its user, can "
+        "read the credentials, so a compromised helper process or a second user in the image "
+        "gets them too.";
+    r.info.remediation =
+        "Set defaultMode: 0400 on the secret (or projected) volume, or 0440 with the pod's "
+        "fsGroup when a non-owner group must read it; in JSON write the decimal value (256 or "
+        "288).";
+    r.info.controls = {"nsa:secrets", "mitre:T1552.001"};
+    r.info.references = {
+        "https://kubernetes.io/docs/concepts/configuration/secret/"
+        "#secret-files-permissions",
+        kSecretGoodPractices};
+    r.check = CheckSecretVolumeModes;
+    registry.Add(std::move(r));
+  }
+  {
+    Rule r = SecretsRule("SEC-013", "projected-token-long-lived", Severity::kLow);
+    r.kinds = {"*workload"};
+    r.info.title = "Projected service account token valid for more than 24 hours";
+    r.info.description =
+        "The kubelet replaces a projected token once it is 24 hours old, so an "
+        "expirationSeconds beyond that gives the pod nothing; it only lets a stolen copy of "
+        "the token act as the service account for longer.";
+    r.info.remediation =
+        "Remove expirationSeconds (the default is 3600) or set it to 86400 or less; clients "
+        "must re-read the token file, which the kubelet rewrites before it expires.";
+    r.info.controls = {"nsa:service-account-tokens", "mitre:T1528"};
+    r.info.references = {
+        "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+        "#serviceaccounttoken",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+        "#launch-a-pod-using-service-account-token-projection"};
+    r.check = CheckProjectedTokens;
+    registry.Add(std::move(r));
+  }
+  {
+    Rule r = SecretsRule("SEC-014", "credential-file-in-configmap", Severity::kMedium);
+    r.kinds = {"ConfigMap"};
+    r.info.title = "Credential file stored in a ConfigMap";
+    r.info.description =
+        "A ConfigMap key named like a credential file (.dockerconfigjson, id_rsa, tls.key, "
+        ".netrc, .pgpass, *.key, ...) puts that file where every reader of ConfigMaps can see "
+        "it, outside Secret RBAC and encryption at rest, whatever its content looks like.";
+    r.info.remediation =
+        "Move the file into a Secret (of type kubernetes.io/dockerconfigjson, "
+        "kubernetes.io/tls or kubernetes.io/ssh-auth where one fits) and mount it instead; "
+        "rotate the credential.";
+    r.info.controls = {"nsa:secrets", "mitre:T1552", "mitre:T1552.001"};
+    r.info.references = {kConfigMapDocs, kSecretGoodPractices};
+    r.check = CheckCredentialFiles;
     registry.Add(std::move(r));
   }
 }

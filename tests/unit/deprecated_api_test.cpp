@@ -561,5 +561,233 @@ TEST(DeprecatedApi, ParserRejectsMalformedCatalogs) {
   EXPECT_EQ(ok->StateAt("apps/v1beta1", "StatefulSet", 16), ApiState::kRemoved);
 }
 
+// ---------------------------------------------------------------------------
+// Field-level rules (API-007..014)
+
+// Status, evidence pointers (space-separated) and message of rule `id` on the
+// one object of `yaml` at 1.`minor`; status "-" when it does not apply.
+struct FieldOutcome {
+  std::string status = "-";
+  std::string pointers;
+  std::string message;
+};
+
+FieldOutcome RunField(const std::string& id, const std::string& yaml, int minor = 37) {
+  const engine::Rule* rule = Registry().Find(id);
+  EXPECT_NE(rule, nullptr) << id;
+  auto loaded = core::DecodeSources({{"t.yaml", yaml}}, {});
+  EXPECT_FALSE(loaded.input_error) << yaml;
+  engine::RuleContext ctx{&loaded.inventory, minor};
+  FieldOutcome out;
+  for (const engine::Finding& f : engine::Evaluate({rule}, loaded.inventory, ctx, 1)) {
+    out.status = std::string(engine::FindingStatusName(f.status));
+    out.message = f.message();
+    for (const engine::Evidence& e : f.evidence()) {
+      out.pointers += (out.pointers.empty() ? "" : " ") + e.pointer;
+    }
+  }
+  return out;
+}
+
+std::string Pod(const std::string& annotations, const std::string& spec) {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n" +
+         (annotations.empty() ? "" : "  annotations:\n" + annotations) + "spec:\n" + spec;
+}
+
+const std::string kContainer = "  containers:\n  - name: app\n    image: app:1\n";
+
+TEST(DeprecatedApiFields, GitRepoVolumeAtEveryStageOfItsRemoval) {
+  std::string yaml = Pod("", kContainer +
+                                 "  volumes:\n  - name: src\n    gitRepo: {repository: "
+                                 "https://example.com/r.git}\n  - name: tmp\n    emptyDir: {}\n");
+  FieldOutcome at32 = RunField("API-007", yaml, 32);
+  EXPECT_EQ(at32.status, "fail");
+  EXPECT_EQ(at32.pointers, "/spec/volumes/0/gitRepo");
+  EXPECT_NE(at32.message.find("CVE-2024-10220"), std::string::npos) << at32.message;
+  EXPECT_NE(RunField("API-007", yaml, 33).message.find("GitRepoVolumeDriver off"),
+            std::string::npos);
+  EXPECT_NE(RunField("API-007", yaml, 36).message.find("locked"), std::string::npos);
+  EXPECT_EQ(RunField("API-007", Pod("", kContainer + "  volumes:\n  - name: tmp\n    emptyDir: "
+                                                     "{}\n"))
+                .status,
+            "pass");
+  EXPECT_EQ(RunField("API-007", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n").status,
+            "-");
+}
+
+TEST(DeprecatedApiFields, RemovedVolumePluginsFollowTheirSchedule) {
+  std::string pod = Pod("", kContainer +
+                                "  volumes:\n  - name: data\n    cephfs: {monitors: "
+                                "[10.0.0.1]}\n");
+  EXPECT_EQ(RunField("API-008", pod, 27).status, "pass");  // before the deprecation
+  FieldOutcome at28 = RunField("API-008", pod, 28);
+  EXPECT_EQ(at28.status, "fail");
+  EXPECT_EQ(at28.pointers, "/spec/volumes/0/cephfs");
+  EXPECT_EQ(at28.message.find("cannot be mounted"), std::string::npos) << at28.message;
+  EXPECT_NE(RunField("API-008", pod, 31).message.find("cannot be mounted"), std::string::npos);
+  std::string pv =
+      "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n  capacity: "
+      "{storage: 1Gi}\n  glusterfs: {endpoints: gl, path: vol}\n";
+  EXPECT_EQ(RunField("API-008", pv, 25).status, "fail");
+  EXPECT_EQ(RunField("API-008", pv, 25).pointers, "/spec/glusterfs");
+  EXPECT_EQ(RunField("API-008", pv, 24).status, "pass");
+}
+
+TEST(DeprecatedApiFields, SeccompAnnotationsAreIgnoredFrom127) {
+  std::string container_annotation =
+      "    container.seccomp.security.alpha.kubernetes.io/app: runtime/default\n";
+  std::string pod_annotation = "    seccomp.security.alpha.kubernetes.io/pod: runtime/default\n";
+  // Before 1.27 the API server still copies the annotation into the field.
+  EXPECT_EQ(RunField("API-009", Pod(pod_annotation, kContainer), 26).status, "-");
+  FieldOutcome fail = RunField("API-009", Pod(pod_annotation, kContainer), 27);
+  EXPECT_EQ(fail.status, "fail");
+  EXPECT_EQ(fail.pointers, "/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod");
+  EXPECT_EQ(RunField("API-009", Pod(container_annotation, kContainer)).pointers,
+            "/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1app");
+  // Asking for no confinement loses nothing when ignored.
+  EXPECT_EQ(RunField("API-009",
+                     Pod("    seccomp.security.alpha.kubernetes.io/pod: unconfined\n", kContainer))
+                .status,
+            "pass");
+  // The field covers what the annotation asked for.
+  std::string pod_field = "  securityContext: {seccompProfile: {type: RuntimeDefault}}\n";
+  EXPECT_EQ(RunField("API-009", Pod(pod_annotation, pod_field + kContainer)).status, "pass");
+  EXPECT_EQ(RunField("API-009", Pod(container_annotation,
+                                    kContainer + "    securityContext: {seccompProfile: {type: "
+                                                 "Localhost, localhostProfile: p.json}}\n"))
+                .status,
+            "pass");
+  // An annotation for a container that does not exist does nothing either way.
+  EXPECT_EQ(RunField("API-009", Pod("    container.seccomp.security.alpha.kubernetes.io/other: "
+                                    "runtime/default\n",
+                                    kContainer))
+                .status,
+            "pass");
+  // In a controller the annotations sit in the pod template.
+  std::string deployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata:
+      labels: {a: b}
+      annotations: {seccomp.security.alpha.kubernetes.io/pod: docker/default}
+    spec:
+      containers: [{name: app, image: app:1}]
+)";
+  EXPECT_EQ(RunField("API-009", deployment).pointers,
+            "/spec/template/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod");
+}
+
+TEST(DeprecatedApiFields, AppArmorAnnotationWithoutField) {
+  std::string annotation =
+      "    container.apparmor.security.beta.kubernetes.io/app: runtime/default\n";
+  EXPECT_EQ(RunField("API-010", Pod(annotation, kContainer), 29).status, "-");
+  FieldOutcome fail = RunField("API-010", Pod(annotation, kContainer), 30);
+  EXPECT_EQ(fail.status, "fail");
+  EXPECT_EQ(fail.pointers,
+            "/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1app");
+  EXPECT_EQ(
+      RunField("API-010", Pod(annotation, kContainer + "    securityContext: {appArmorProfile: "
+                                                       "{type: RuntimeDefault}}\n"))
+          .status,
+      "pass");
+  EXPECT_EQ(RunField("API-010", Pod(annotation,
+                                    "  securityContext: {appArmorProfile: {type: "
+                                    "RuntimeDefault}}\n" +
+                                        kContainer))
+                .status,
+            "pass");
+}
+
+TEST(DeprecatedApiFields, RemovedPodAnnotations) {
+  std::string critical = "    scheduler.alpha.kubernetes.io/critical-pod: \"\"\n";
+  EXPECT_EQ(RunField("API-011", Pod(critical, kContainer), 15).status, "pass");
+  FieldOutcome fail = RunField("API-011", Pod(critical, kContainer), 16);
+  EXPECT_EQ(fail.status, "fail");
+  EXPECT_EQ(fail.pointers, "/metadata/annotations/scheduler.alpha.kubernetes.io~1critical-pod");
+  EXPECT_EQ(RunField("API-011",
+                     Pod("    security.alpha.kubernetes.io/sysctls: "
+                         "kernel.shm_rmid_forced=1\n",
+                         kContainer),
+                     11)
+                .status,
+            "fail");
+}
+
+TEST(DeprecatedApiFields, DeprecatedNodeLabelsInEverySchedulingField) {
+  std::string spec = kContainer + R"(  nodeSelector: {beta.kubernetes.io/os: linux, disk: ssd}
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchExpressions:
+          - {key: kubernetes.io/arch, operator: In, values: [amd64]}
+          - {key: failure-domain.beta.kubernetes.io/zone, operator: In, values: [a]}
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 1
+        preference:
+          matchExpressions: [{key: beta.kubernetes.io/instance-type, operator: In, values: [m5]}]
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 1
+        podAffinityTerm:
+          topologyKey: failure-domain.beta.kubernetes.io/region
+          labelSelector: {matchLabels: {a: b}}
+  topologySpreadConstraints:
+  - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}
+  - {maxSkew: 1, topologyKey: failure-domain.beta.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}
+)";
+  FieldOutcome out = RunField("API-012", Pod("", spec));
+  EXPECT_EQ(out.status, "fail");
+  EXPECT_EQ(out.pointers,
+            "/spec/nodeSelector/beta.kubernetes.io~1os "
+            "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+            "nodeSelectorTerms/0/matchExpressions/1/key "
+            "/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/"
+            "preference/matchExpressions/0/key "
+            "/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/"
+            "podAffinityTerm/topologyKey "
+            "/spec/topologySpreadConstraints/1/topologyKey");
+  // The zone labels were deprecated in 1.17, the os/arch ones in 1.14.
+  EXPECT_EQ(RunField("API-012", Pod("", spec), 16).pointers,
+            "/spec/nodeSelector/beta.kubernetes.io~1os");
+  EXPECT_EQ(RunField("API-012", Pod("", spec), 13).status, "pass");
+  EXPECT_EQ(RunField("API-012", Pod("", kContainer + "  nodeSelector: {kubernetes.io/os: linux}\n"))
+                .status,
+            "pass");
+}
+
+TEST(DeprecatedApiFields, ServiceLoadBalancerIp) {
+  auto service = [](const std::string& ip) {
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: LoadBalancer\n"
+           "  ports: [{port: 80}]\n" +
+           ip;
+  };
+  EXPECT_EQ(RunField("API-013", service("  loadBalancerIP: 203.0.113.7\n")).status, "fail");
+  EXPECT_EQ(RunField("API-013", service("  loadBalancerIP: 203.0.113.7\n"), 23).status, "-");
+  EXPECT_EQ(RunField("API-013", service("  loadBalancerIP: \"\"\n")).status, "pass");
+  EXPECT_EQ(RunField("API-013", service("")).status, "pass");
+}
+
+TEST(DeprecatedApiFields, IngressClassAnnotation) {
+  auto ingress = [](const std::string& extra) {
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  "
+           "annotations: {kubernetes.io/ingress.class: nginx}\nspec:\n" +
+           extra + "  defaultBackend: {service: {name: s, port: {number: 80}}}\n";
+  };
+  FieldOutcome only = RunField("API-014", ingress(""));
+  EXPECT_EQ(only.status, "fail");
+  EXPECT_EQ(only.pointers, "/metadata/annotations/kubernetes.io~1ingress.class");
+  EXPECT_NE(RunField("API-014", ingress("  ingressClassName: nginx\n")).message.find("rejects"),
+            std::string::npos);
+  EXPECT_EQ(RunField("API-014",
+                     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+                     "  ingressClassName: nginx\n")
+                .status,
+            "pass");
+}
+
 }  // namespace
 }  // namespace kspm

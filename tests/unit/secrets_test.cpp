@@ -489,5 +489,130 @@ TEST_F(SecretRules, NoReportFormatPrintsASecret) {
   EXPECT_GE(failed, 6u);
 }
 
+// SEC-012..014: Secret file modes (YAML octal and JSON decimal), projected
+// token lifetimes, credential files in ConfigMaps.
+std::vector<Case> FileCases() {
+  const std::string vol = "/spec/template/spec/volumes/0";
+  auto volumes = [](const std::string& body) { return Deployment("      volumes:\n" + body); };
+  return {
+      {"secret_volume_default_mode_missing",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s}}\n"),
+       {vol + "/secret/defaultMode"}},
+      {"secret_volume_yaml_octal_0644",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: 0644}}\n"),
+       {vol + "/secret/defaultMode"}},
+      {"secret_volume_yaml_octal_0440",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: 0440}}\n"),
+       {}},
+      {"secret_volume_json_decimal_256",  // 0400
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: 256}}\n"),
+       {}},
+      {"secret_volume_json_decimal_420",  // 0644
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: 420}}\n"),
+       {vol + "/secret/defaultMode"}},
+      {"secret_volume_mode_as_string",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: \"0400\"}}\n"),
+       {vol + "/secret/defaultMode"}},
+      {"secret_items_all_private_without_default",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, items: [{key: a, path: a, mode: "
+               "0400}]}}\n"),
+       {}},
+      {"secret_item_readable_overrides_private_default",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, defaultMode: 0400, items: [{key: a, "
+               "path: a, mode: 0604}, {key: b, path: b}]}}\n"),
+       {vol + "/secret/items/0/mode"}},
+      {"secret_item_without_mode_uses_default",
+       "SEC-012",
+       volumes("      - {name: s, secret: {secretName: s, items: [{key: a, path: a, mode: 0400}, "
+               "{key: b, path: b}]}}\n"),
+       {vol + "/secret/defaultMode"}},
+      {"secret_public_items_may_stay_readable",
+       "SEC-012",
+       volumes(
+           "      - {name: s, secret: {secretName: s, defaultMode: 0644, items: [{key: tls.crt, "
+           "path: tls.crt}, {key: ca.crt, path: ca.crt, mode: 0644}, {key: tls.key, path: "
+           "tls.key, mode: 0400}]}}\n"),
+       {}},
+      {"projected_secret_default_mode_reported_once",
+       "SEC-012",
+       volumes("      - name: p\n        projected:\n          sources:\n          - secret: "
+               "{name: a}\n          - secret: {name: b}\n          - configMap: {name: c}\n"),
+       {vol + "/projected/defaultMode"}},
+      {"projected_without_secret",
+       "SEC-012",
+       volumes("      - name: p\n        projected:\n          sources:\n          - configMap: "
+               "{name: c}\n"),
+       {}},
+      {"projected_token_default_lifetime",
+       "SEC-013",
+       volumes("      - name: t\n        projected:\n          sources:\n          - "
+               "serviceAccountToken: {path: token}\n"),
+       {}},
+      {"projected_token_one_day",
+       "SEC-013",
+       volumes("      - name: t\n        projected:\n          sources:\n          - "
+               "serviceAccountToken: {path: token, expirationSeconds: 86400}\n"),
+       {}},
+      {"projected_token_one_year",
+       "SEC-013",
+       volumes("      - name: t\n        projected:\n          sources:\n          - "
+               "serviceAccountToken: {path: token, expirationSeconds: 31536000}\n"),
+       {vol + "/projected/sources/0/serviceAccountToken/expirationSeconds"}},
+      {"projected_token_lifetime_as_string",
+       "SEC-013",
+       volumes("      - name: t\n        projected:\n          sources:\n          - "
+               "serviceAccountToken: {path: token, expirationSeconds: \"3600\"}\n"),
+       {vol + "/projected/sources/0/serviceAccountToken/expirationSeconds"}},
+      {"configmap_credential_files",
+       "SEC-014",
+       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  id_rsa: |\n    "
+       "not-a-real-key\n  server.key: x\n  app.conf: \"port=80\"\n  .pgpass: \"\"\n"
+       "binaryData:\n  keystore.p12: AAAA\n",
+       {"/data/id_rsa", "/data/server.key", "/binaryData/keystore.p12"}},
+      {"configmap_public_files",
+       "SEC-014",
+       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ca.crt: x\n  key: value\n"
+       "  id_rsa.pub: ssh-ed25519 AAAA\n",
+       {}},
+  };
+}
+
+TEST_F(SecretRules, FileCases) {
+  for (const Case& c : FileCases()) {
+    SCOPED_TRACE(std::string(c.name) + " " + c.rule);
+    Outcome out = Run(c.rule, c.yaml);
+    EXPECT_EQ(out.applicable, c.applicable);
+    EXPECT_EQ(out.fail_pointers, c.fails);
+    if (!c.fails.empty()) {
+      EXPECT_FALSE(out.message.empty());
+    }
+  }
+}
+
+TEST_F(SecretRules, ModesAreShownInOctalAndFilesAreFingerprinted) {
+  Outcome mode = Run("SEC-012", Deployment("      volumes:\n      - {name: s, secret: {secretName: "
+                                           "s, defaultMode: 420}}\n"));
+  ASSERT_EQ(mode.evidence.size(), 1u);
+  EXPECT_EQ(mode.evidence[0].actual, "420");
+  EXPECT_NE(mode.evidence[0].message.find("defaultMode 0644"), std::string::npos)
+      << mode.evidence[0].message;
+  Outcome file = Run("SEC-014",
+                     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n"
+                     "  .git-credentials: \"https://u:" +
+                         kUrlPassword + "@example.com\"\n");
+  ASSERT_EQ(file.evidence.size(), 1u);
+  EXPECT_EQ(file.evidence[0].actual.find(kUrlPassword), std::string::npos);
+  EXPECT_EQ(file.evidence[0].actual,
+            "\"" + secrets::Fingerprint("https://u:" + kUrlPassword + "@example.com") + "\"");
+}
+
 }  // namespace
 }  // namespace kspm::rules
