@@ -1078,13 +1078,14 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
     for (const Node& rule : spec->Get("rules") && spec->Get("rules")->IsSequence()
                                 ? spec->Get("rules")->items()
                                 : std::span<const Node>{}) {
-      std::string pointer = "/spec/rules/" + std::to_string(i++);
+      uint32_t index = i++;
       if (!rule.IsMapping()) continue;
       const Node* host = rule.Get("host");
       if (host != nullptr && !host->IsNull() &&
           !(host->IsString() && host->string_value().empty())) {
         continue;
       }
+      std::string pointer = "/spec/rules/" + std::to_string(index);
       std::string expected = "the host names the application serves";
       std::string message = "the rule matches requests for every host name";
       v.Fail(host != nullptr ? engine::BadValue(*host, pointer + "/host", expected, message)
@@ -1115,13 +1116,13 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
     if (listeners == nullptr || !listeners->IsSequence()) return v.NotApplicable();
     uint32_t i = 0;
     for (const Node& l : listeners->items()) {
-      std::string pointer = "/spec/listeners/" + std::to_string(i++);
+      uint32_t index = i++;
       const Node* from = l.Find({"allowedRoutes", "namespaces", "from"});
       if (from == nullptr || from->GetString() != std::optional<std::string_view>("All")) continue;
-      v.Fail(
-          engine::BadValue(*from, pointer + "/allowedRoutes/namespaces/from",
-                           "Same, or Selector with a label the platform team controls",
-                           "listener " + ListenerName(l) + " accepts routes from every namespace"));
+      v.Fail(engine::BadValue(
+          *from, "/spec/listeners/" + std::to_string(index) + "/allowedRoutes/namespaces/from",
+          "Same, or Selector with a label the platform team controls",
+          "listener " + ListenerName(l) + " accepts routes from every namespace"));
     }
     if (!v.violations().empty()) {
       v.SetMessage(Subject(res) + " accepts routes from every namespace");
@@ -1159,7 +1160,7 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
     bool any_http = false;
     uint32_t i = 0;
     for (const Node& l : listeners->items()) {
-      std::string pointer = "/spec/listeners/" + std::to_string(i++);
+      uint32_t index = i++;
       if (protocol(l) != "HTTP") continue;
       any_http = true;
       std::string_view host = hostname(l);
@@ -1170,7 +1171,8 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
           });
       if (paired) continue;
       v.Fail(engine::BadValue(
-          *l.Get("protocol"), pointer + "/protocol", "an HTTPS listener for the same host names",
+          *l.Get("protocol"), "/spec/listeners/" + std::to_string(index) + "/protocol",
+          "an HTTPS listener for the same host names",
           "listener " + ListenerName(l) + " serves " +
               (host.empty() ? std::string("every host name") : std::string(host)) +
               " over plain HTTP, and no HTTPS or TLS listener covers it"));
@@ -1306,7 +1308,7 @@ void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
     uint32_t i = 0;
     for (const Node& port :
          ports != nullptr && ports->IsSequence() ? ports->items() : std::span<const Node>{}) {
-      std::string pointer = "/spec/ports/" + std::to_string(i++);
+      uint32_t index = i++;
       if (!port.IsMapping()) continue;
       const char* field = "port";
       const SensitivePort* s = FindSensitivePort(port.Get("port"));
@@ -1315,11 +1317,11 @@ void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
         s = FindSensitivePort(port.Get("targetPort"));
       }
       if (s == nullptr) continue;
-      v.Fail(engine::BadValue(*port.Get(field), pointer + "/" + field,
-                              "no database or administration port on an external Service",
-                              std::string(field) + " " + std::to_string(s->port) + " is " +
-                                  std::string(s->service) + ", reachable through a " +
-                                  std::string(*t) + " Service"));
+      v.Fail(engine::BadValue(
+          *port.Get(field), "/spec/ports/" + std::to_string(index) + "/" + field,
+          "no database or administration port on an external Service",
+          std::string(field) + " " + std::to_string(s->port) + " is " + std::string(s->service) +
+              ", reachable through a " + std::string(*t) + " Service"));
     }
     if (!v.violations().empty()) {
       v.SetMessage(Subject(res) + " exposes a database or administration port outside the " +

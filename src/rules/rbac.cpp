@@ -310,7 +310,7 @@ const Capability kCapEphemeral{"add ephemeral containers to running pods", kEphe
 const Capability kCapNodes{"change nodes (labels, taints, status)", kNodesWrite};
 const Capability kCapDataDelete{"delete namespaces or persistent storage", kDataDelete};
 const Capability kCapCrds{"change CustomResourceDefinitions", kCrdWrite};
-const Capability kCapApiServices{"register aggregated API servers", kApiServicesWrite};
+const Capability kCapApiServices{"register or change aggregated API servers", kApiServicesWrite};
 const Capability kCapKubeSystemConfigMaps{"write ConfigMaps of kube-system",
                                           kKubeSystemConfigMapsWrite};
 
@@ -725,7 +725,7 @@ std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
        {}},
       {"RBAC-033",
        "role-registers-api-services",
-       "Role can register aggregated API servers",
+       "Role can register or change aggregated API servers",
        Severity::kHigh,
        &kCapApiServices,
        "An APIService routes an API group to a server of the writer's choice: the API server "
