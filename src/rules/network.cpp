@@ -1266,6 +1266,8 @@ void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
   ext.info.controls = {"nsa:network-policies"};
   ext.info.references = {std::string(kServiceDocs) + "#externalname",
                          "https://github.com/kubernetes/kubernetes/issues/103675"};
+  // trivy's KSV108 reports externalName together with externalIPs (NET-012).
+  ext.info.equivalents = {{"trivy", "KSV108"}};
   ext.kinds = {"Service"};
   ext.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!IsCoreService(res)) return v.NotApplicable();
