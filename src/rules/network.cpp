@@ -1291,8 +1291,9 @@ void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
   sens.info.description =
       "Databases, caches, SSH, the Docker API, etcd and the kubelet are attacked within minutes "
       "of appearing on a public address, often with default or no credentials. A LoadBalancer "
-      "(not internal and without loadBalancerSourceRanges limited to private networks) or "
-      "NodePort Service on one of their ports puts them there.";
+      "Service on one of their ports (not internal, and without loadBalancerSourceRanges "
+      "limited to known clients) puts them there; a NodePort Service opens them on every "
+      "address of every node, to whatever network reaches the nodes.";
   sens.info.remediation =
       "Make the Service ClusterIP and reach it from inside the cluster, through kubectl "
       "port-forward or a VPN; if outside clients need it, use an internal load balancer or "

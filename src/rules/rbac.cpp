@@ -438,6 +438,7 @@ struct CapabilityRuleSpec {
   const char* expected;
   std::vector<std::string> controls;
   std::vector<engine::Equivalent> equivalents;
+  int min_k8s_minor = 0;  // the first Kubernetes 1.N where the permission does anything
 };
 
 std::vector<CapabilityRuleSpec> CapabilitySpecs() {
@@ -673,14 +674,17 @@ std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
        &kCapEphemeral,
        "Updating pods/ephemeralcontainers (what kubectl debug does) starts a new container of "
        "the caller's choice inside a running pod: it shares the pod's network, can target "
-       "another container's process namespace, and mounts the pod's volumes and service "
-       "account token. It is exec by another name, and RBAC-005 does not see it.",
+       "another container's process namespace, and can mount the pod's volumes, its service "
+       "account token included. It is exec by another name, and RBAC-005 does not see it. "
+       "Evaluated from Kubernetes 1.23, where the feature is on by default.",
        "Remove patch and update on pods/ephemeralcontainers outside of break-glass debugging "
        "roles; keep Pod Security Admission enforced, which also applies to ephemeral "
        "containers.",
        "no patch or update on pods/ephemeralcontainers",
        {"nsa:rbac", "mitre:T1609"},
-       {}},
+       {},
+       // Ephemeral containers are on by default from 1.23 (beta), GA in 1.25.
+       23},
       {"RBAC-030",
        "role-modifies-nodes",
        "Role can change nodes",
@@ -1777,6 +1781,7 @@ void RegisterCapabilityRules(engine::RuleRegistry& registry,
     r.info.remediation = spec.remediation;
     r.info.controls = std::move(spec.controls);
     r.info.equivalents = std::move(spec.equivalents);
+    r.min_k8s_minor = spec.min_k8s_minor;
     const Capability* cap = spec.capability;
     std::string expected = spec.expected;
     r.check = [cap, expected](const Resource& res, const RuleContext& ctx, Verdict& v) {

@@ -701,6 +701,11 @@ TEST(RbacRules, MorePermissionsFollowTheAuthorizer) {
   EXPECT_EQ(
       RoleStatus("RBAC-029", "Role", "- {apiGroups: [''], resources: ['*'], verbs: [update]}\n"),
       kFail);
+  // Before 1.23 ephemeral containers were off by default: not evaluated.
+  EXPECT_TRUE(
+      RunRuleAt("RBAC-029",
+                RoleYaml("Role", "- {apiGroups: [''], resources: ['*'], verbs: [update]}\n"), 22)
+          .empty());
   // Nodes are cluster-scoped: a Role cannot grant them at all.
   EXPECT_EQ(
       RoleStatus("RBAC-030", "Role", "- {apiGroups: [''], resources: [nodes], verbs: [patch]}\n"),
