@@ -712,7 +712,7 @@ std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
        "objects, and protect important volumes with a Retain reclaim policy and backups.",
        "no delete on namespaces, persistentvolumeclaims or persistentvolumes",
        {"nsa:rbac", "mitre:T1485"},
-       {{"kubescape", "C-0007"}}},
+       {}},
       {"RBAC-032",
        "role-modifies-crds",
        "Role can change CustomResourceDefinitions",
