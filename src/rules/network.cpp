@@ -1107,7 +1107,7 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
       "kubernetes.io/metadata.name or a dedicated label), or from: Same with a Gateway per "
       "team.";
   all.info.controls = {"nsa:namespaces", "mitre:T1190"};
-  all.info.references = {"https://gateway-api.sigs.k8s.io/reference/spec/#allowedroutes",
+  all.info.references = {"https://gateway-api.sigs.k8s.io/reference/spec/",
                          "https://gateway-api.sigs.k8s.io/guides/multiple-ns/"};
   all.kinds = {"Gateway"};
   all.check = [](const Resource& res, const RuleContext&, Verdict& v) {
