@@ -1735,26 +1735,34 @@ void RegisterKubeSystemConfigMapRule(engine::RuleRegistry& registry) {
   r.info.equivalents = {{"kubescape", "C-0037"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    // What each role grants, described once however many bindings use it.
+    std::unordered_map<const rbac::Role*, std::string> grants_of;
     for (const rbac::Binding& b : model.bindings()) {
       if (IsBootstrap(*b.resource)) continue;
       if (!b.cluster && b.namespace_ != kKubeSystem) continue;
       Finding f = BindingFinding(b);
       // Full access is RBAC-015's finding; the built-in roles are not in the input.
-      if (b.status == rbac::RoleRefStatus::kResolved && !b.role->builtin() &&
-          FullWildcardRule(*b.role) == nullptr) {
-        std::string grants;
-        for (const rbac::PolicyRule* rule : b.role->rules()) {
-          uint64_t mask = MatchingProbes(*rule, kCapKubeSystemConfigMaps, false, ctx.k8s_minor);
-          if (mask == 0) continue;
-          grants += (grants.empty() ? "" : "; ") + RuleSource(*rule) + " allows " +
-                    DescribeProbes(kCapKubeSystemConfigMaps, mask);
+      if (b.status == rbac::RoleRefStatus::kResolved && !b.role->builtin()) {
+        auto [it, added] = grants_of.try_emplace(b.role);
+        std::string& grants = it->second;
+        if (added && FullWildcardRule(*b.role) == nullptr) {
+          for (const rbac::PolicyRule* rule : b.role->rules()) {
+            uint64_t mask = MatchingProbes(*rule, kCapKubeSystemConfigMaps, false, ctx.k8s_minor);
+            if (mask == 0) continue;
+            grants += (grants.empty() ? "" : "; ") + RuleSource(*rule) + " allows " +
+                      DescribeProbes(kCapKubeSystemConfigMaps, mask);
+          }
+        }
+        if (grants.empty()) {
+          out.push_back(std::move(f));
+          continue;
         }
         std::string who;
         for (const rbac::Subject& s : b.subjects) {
           if (IsSystemSubject(s)) continue;
           who += (who.empty() ? "" : ", ") + SubjectPhrase(s);
         }
-        if (!grants.empty() && !who.empty()) {
+        if (!who.empty()) {
           f.status = FindingStatus::kFail;
           std::string pointer;
           const Node& ref = RoleRefNode(b, pointer);
