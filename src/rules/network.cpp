@@ -896,6 +896,444 @@ void RegisterExposureRule(engine::RuleRegistry& registry) {
   registry.Add(std::move(r));
 }
 
+// --- Peers that reach too far ------------------------------------------------------
+
+// Every pod of every namespace: a namespaceSelector that selects everything,
+// with no podSelector or one that selects everything too.
+bool AdmitsEveryPodOfEveryNamespace(const net::Peer& peer) {
+  return peer.has_namespace_selector && peer.namespace_selector.MatchesEverything() &&
+         (!peer.has_pod_selector || peer.pod_selector.MatchesEverything());
+}
+
+// Link-local metadata services of the clouds (AWS, GCP, Azure, OpenStack,
+// Oracle: 169.254.169.254; AWS over IPv6: fd00:ec2::254), answering plain HTTP
+// on port 80. (Alibaba's 100.100.100.200 is left out: reporting it wherever
+// 169.254.169.254 alone is excepted would be noise on every other cloud.)
+struct MetadataAddress {
+  std::string_view text;
+  std::string_view cloud;
+};
+constexpr MetadataAddress kMetadataAddresses[] = {
+    {"169.254.169.254", "the cloud instance metadata service"},
+    {"fd00:ec2::254", "the AWS instance metadata service over IPv6"},
+};
+
+bool OnlyDnsPorts(const net::TrafficRule& rule) {
+  if (rule.any_port) return false;
+  return std::all_of(rule.ports.begin(), rule.ports.end(), [](const net::PolicyPort& p) {
+    return p.port_name.empty() && p.port == 53 && (p.end_port == 0 || p.end_port == 53) &&
+           p.protocol != "SCTP";
+  });
+}
+
+void RegisterPeerReachRules(engine::RuleRegistry& registry) {
+  Rule any = NetworkRule("NET-016", "network-policy-any-namespace",
+                         "NetworkPolicy admits every pod of every namespace", Severity::kLow);
+  any.info.description =
+      "A peer whose namespaceSelector is {} (with no podSelector, or an empty one) admits every "
+      "pod of every namespace, present and future: one compromised workload anywhere in the "
+      "cluster gets the access the rule was written for a few. Rules limited to DNS (port 53) "
+      "are not reported, as reaching kube-dns from everywhere is their purpose.";
+  any.info.remediation =
+      "Select the source or destination namespaces by label (kubernetes.io/metadata.name: NAME "
+      "names one namespace), and add a podSelector for the pods that need the access.";
+  any.info.controls = {"nsa:network-policies", "nsa:namespaces"};
+  any.info.references = {std::string(kPolicyDocs) + "#behavior-of-to-and-from-selectors",
+                         kPolicyApi};
+  any.kinds = {"NetworkPolicy"};
+  any.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!net::IsKubernetesNetworkPolicy(res)) return v.NotApplicable();
+    net::Policy p = net::ParsePolicy(res);
+    // An invalid policy does not exist in the cluster (NET-007).
+    if (!p.valid() || (!p.ingress && !p.egress)) return v.NotApplicable();
+    for (bool ingress : {true, false}) {
+      if (!(ingress ? p.ingress : p.egress)) continue;
+      for (const net::TrafficRule& rule : ingress ? p.ingress_rules : p.egress_rules) {
+        if (!ingress && OnlyDnsPorts(rule)) continue;
+        for (const net::Peer& peer : rule.peers) {
+          if (!AdmitsEveryPodOfEveryNamespace(peer)) continue;
+          std::string pointer = rule.Pointer() + "/" + std::string(rule.PeersField()) + "/" +
+                                std::to_string(peer.index) + "/namespaceSelector";
+          v.Fail(engine::BadValue(*peer.node->Get("namespaceSelector"), pointer,
+                                  "a namespaceSelector naming the namespaces that need access",
+                                  std::string(ingress ? "ingress from" : "egress to") +
+                                      " every pod of every namespace on " + rule.PortsToString()));
+        }
+      }
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(Subject(res) + " admits every pod of every namespace");
+    }
+  };
+  registry.Add(std::move(any));
+
+  Rule md =
+      NetworkRule("NET-017", "egress-to-cloud-metadata",
+                  "NetworkPolicy allows egress to the cloud metadata service", Severity::kMedium);
+  md.info.description =
+      "The instance metadata service at 169.254.169.254 hands out the node's cloud credentials "
+      "to any process that can reach it. An egress rule that admits it, whether through a "
+      "rule without `to` or an ipBlock such as 0.0.0.0/0 that excepts only the private ranges, "
+      "lets the selected pods take the node's cloud identity.";
+  md.info.remediation =
+      "Add 169.254.169.254/32 (and fd00:ec2::254/128 for AWS over IPv6) to the ipBlock's "
+      "except list, or list the real destinations instead of a broad CIDR; also block the metadata "
+      "service at the node (IMDSv2 with a hop limit of 1, "
+      "GKE Workload Identity).";
+  md.info.controls = {"nsa:network-policies", "nsa:sensitive-cloud-info", "mitre:T1552"};
+  md.info.references = {
+      std::string(kPolicyDocs) + "#networkpolicy-resource",
+      "https://kubernetes.io/docs/concepts/security/security-checklist/#network-security"};
+  md.kinds = {"NetworkPolicy"};
+  md.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!net::IsKubernetesNetworkPolicy(res)) return v.NotApplicable();
+    net::Policy p = net::ParsePolicy(res);
+    if (!p.valid() || !p.egress) return v.NotApplicable();
+    for (const net::TrafficRule& rule : p.egress_rules) {
+      for (const MetadataAddress& m : kMetadataAddresses) {
+        net::Connection c;
+        c.destination.address = net::IpAddress::Parse(m.text);
+        c.protocol = "TCP";
+        c.port = 80;
+        if (!net::Model::PortsAdmit(rule, c)) continue;
+        std::string what = std::string(m.cloud) + " (" + std::string(m.text) + ":80)";
+        if (rule.any_peer) {
+          const Node* field = rule.node->IsMapping() ? rule.node->Get("to") : nullptr;
+          std::string pointer = rule.Pointer() + "/to";
+          std::string expected = "destinations that exclude the metadata address";
+          std::string message = "the rule admits every destination, " + what + " included";
+          v.Fail(field != nullptr ? engine::BadValue(*field, pointer, expected, message)
+                                  : engine::MissingField(*rule.node, pointer, expected, message));
+          break;  // one finding per open rule
+        }
+        bool reported = false;
+        for (const net::Peer& peer : rule.peers) {
+          if (!peer.ip_block || !peer.ip_block->Contains(*c.destination.address)) continue;
+          v.Fail(engine::BadValue(
+              *peer.node->Find({"ipBlock", "cidr"}),
+              rule.Pointer() + "/to/" + std::to_string(peer.index) + "/ipBlock/cidr",
+              "an ipBlock whose except list holds " + std::string(m.text),
+              "ipBlock " + std::string(peer.ip_block->cidr_text) + " admits " + what));
+          reported = true;
+        }
+        if (reported) break;
+      }
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(Subject(res) + " lets its pods reach the cloud metadata service");
+    }
+  };
+  registry.Add(std::move(md));
+}
+
+// --- Ingress and Gateway entry points ----------------------------------------------
+
+bool IsGatewayApi(const Resource& r) {
+  return r.api_version.starts_with("gateway.networking.k8s.io/");
+}
+
+std::string ListenerName(const Node& listener) {
+  const Node* name = listener.Get("name");
+  return name != nullptr && name->IsString() ? Quoted(name->string_value()) : "(unnamed)";
+}
+
+// Whether a listener hostname covers another (Gateway API: empty matches every
+// name; "*.example.com" is a suffix match on one or more labels).
+bool GatewayHostCovers(std::string_view covering, std::string_view host) {
+  if (covering.empty() || covering == host) return true;
+  if (host.empty() || !covering.starts_with("*.")) return false;
+  std::string_view suffix = covering.substr(1);  // ".example.com"
+  if (host.starts_with("*.")) host = host.substr(1);
+  return host.size() > suffix.size() && host.ends_with(suffix);
+}
+
+void RegisterEntryPointRules(engine::RuleRegistry& registry) {
+  Rule any = NetworkRule("NET-018", "ingress-catch-all",
+                         "Ingress answers requests for any host name", Severity::kLow);
+  any.info.description =
+      "A default backend, or a rule without host, receives requests whatever their Host "
+      "header: the application answers on the load balancer's bare address, where internet "
+      "scanners sweeping address ranges find it without knowing any domain, and on a shared "
+      "controller it serves names that belong to nobody else.";
+  any.info.remediation =
+      "Set host on every rule to the names the application serves and remove "
+      "spec.defaultBackend; let the ingress controller's own default backend answer "
+      "unknown names with 404.";
+  any.info.controls = {"mitre:T1190"};
+  any.info.references = {std::string(kIngressDocs) + "#default-backend",
+                         std::string(kIngressDocs) + "#hostname-wildcards"};
+  any.kinds = {"Ingress"};
+  any.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!net::IsKubernetesIngress(res)) return v.NotApplicable();
+    const Node* spec = res.root->Get("spec");
+    if (spec == nullptr || !spec->IsMapping()) return v.NotApplicable();
+    // networking.k8s.io/v1 renamed the v1beta1 `backend` to `defaultBackend`.
+    bool v1 = res.api_version == "networking.k8s.io/v1";
+    std::string_view field = v1 ? "defaultBackend" : "backend";
+    if (const Node* b = spec->Get(field); b != nullptr && b->IsMapping() && b->size() > 0) {
+      v.Fail(engine::BadValue(*b, "/spec/" + std::string(field), "no default backend",
+                              "every request that no rule matches, for any host, goes here"));
+    }
+    uint32_t i = 0;
+    for (const Node& rule : spec->Get("rules") && spec->Get("rules")->IsSequence()
+                                ? spec->Get("rules")->items()
+                                : std::span<const Node>{}) {
+      uint32_t index = i++;
+      if (!rule.IsMapping()) continue;
+      const Node* host = rule.Get("host");
+      if (host != nullptr && !host->IsNull() &&
+          !(host->IsString() && host->string_value().empty())) {
+        continue;
+      }
+      std::string pointer = "/spec/rules/" + std::to_string(index);
+      std::string expected = "the host names the application serves";
+      std::string message = "the rule matches requests for every host name";
+      v.Fail(host != nullptr ? engine::BadValue(*host, pointer + "/host", expected, message)
+                             : engine::MissingField(rule, pointer + "/host", expected, message));
+    }
+    if (!v.violations().empty()) v.SetMessage(Subject(res) + " answers any host name");
+  };
+  registry.Add(std::move(any));
+
+  Rule all = NetworkRule("NET-019", "gateway-routes-from-all-namespaces",
+                         "Gateway listener accepts routes from every namespace", Severity::kMedium);
+  all.info.description =
+      "A listener with allowedRoutes.namespaces.from: All lets anyone who can create an "
+      "HTTPRoute in any namespace attach it: publish a workload on the Gateway's address, claim "
+      "host names and paths no other route holds, and receive traffic meant for the shared "
+      "entry point. The default, Same, admits only the Gateway's own namespace.";
+  all.info.remediation =
+      "Use from: Selector with a namespace label the platform team controls (for example "
+      "kubernetes.io/metadata.name or a dedicated label), or from: Same with a Gateway per "
+      "team.";
+  all.info.controls = {"nsa:namespaces", "mitre:T1190"};
+  all.info.references = {"https://gateway-api.sigs.k8s.io/reference/spec/",
+                         "https://gateway-api.sigs.k8s.io/guides/multiple-ns/"};
+  all.kinds = {"Gateway"};
+  all.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!IsGatewayApi(res)) return v.NotApplicable();
+    const Node* listeners = res.root->Find({"spec", "listeners"});
+    if (listeners == nullptr || !listeners->IsSequence()) return v.NotApplicable();
+    uint32_t i = 0;
+    for (const Node& l : listeners->items()) {
+      uint32_t index = i++;
+      const Node* from = l.Find({"allowedRoutes", "namespaces", "from"});
+      if (from == nullptr || from->GetString() != std::optional<std::string_view>("All")) continue;
+      v.Fail(engine::BadValue(
+          *from, "/spec/listeners/" + std::to_string(index) + "/allowedRoutes/namespaces/from",
+          "Same, or Selector with a label the platform team controls",
+          "listener " + ListenerName(l) + " accepts routes from every namespace"));
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(Subject(res) + " accepts routes from every namespace");
+    }
+  };
+  registry.Add(std::move(all));
+
+  Rule tls = NetworkRule("NET-020", "gateway-listener-without-tls",
+                         "Gateway serves plain HTTP without an HTTPS listener for the same hosts",
+                         Severity::kMedium);
+  tls.info.description =
+      "An HTTP listener carries credentials, cookies and data in clear text. It is fine as the "
+      "port-80 half of a pair that redirects to HTTPS, but a Gateway with no HTTPS or TLS "
+      "listener for the same host names serves its routes only in clear text.";
+  tls.info.remediation =
+      "Add an HTTPS listener (tls.mode Terminate, with certificateRefs) for the host names of "
+      "the HTTP listener, and attach an HTTPRoute to the HTTP listener that redirects to "
+      "https.";
+  tls.info.controls = {"nsa:encryption-in-transit"};
+  tls.info.references = {"https://gateway-api.sigs.k8s.io/guides/tls/",
+                         "https://gateway-api.sigs.k8s.io/guides/http-redirect-rewrite/"};
+  tls.kinds = {"Gateway"};
+  tls.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!IsGatewayApi(res)) return v.NotApplicable();
+    const Node* listeners = res.root->Find({"spec", "listeners"});
+    if (listeners == nullptr || !listeners->IsSequence()) return v.NotApplicable();
+    auto protocol = [](const Node& l) {
+      const Node* p = l.Get("protocol");
+      return p != nullptr && p->IsString() ? p->string_value() : std::string_view{};
+    };
+    auto hostname = [](const Node& l) {
+      const Node* h = l.Get("hostname");
+      return h != nullptr && h->IsString() ? h->string_value() : std::string_view{};
+    };
+    bool any_http = false;
+    uint32_t i = 0;
+    for (const Node& l : listeners->items()) {
+      uint32_t index = i++;
+      if (protocol(l) != "HTTP") continue;
+      any_http = true;
+      std::string_view host = hostname(l);
+      bool paired =
+          std::any_of(listeners->items().begin(), listeners->items().end(), [&](const Node& other) {
+            std::string_view p = protocol(other);
+            return (p == "HTTPS" || p == "TLS") && GatewayHostCovers(hostname(other), host);
+          });
+      if (paired) continue;
+      v.Fail(engine::BadValue(
+          *l.Get("protocol"), "/spec/listeners/" + std::to_string(index) + "/protocol",
+          "an HTTPS listener for the same host names",
+          "listener " + ListenerName(l) + " serves " +
+              (host.empty() ? std::string("every host name") : std::string(host)) +
+              " over plain HTTP, and no HTTPS or TLS listener covers it"));
+    }
+    if (!any_http) return v.NotApplicable();
+    if (!v.violations().empty()) {
+      v.SetMessage(Subject(res) + " serves plain HTTP without TLS");
+    }
+  };
+  registry.Add(std::move(tls));
+}
+
+// --- Services ----------------------------------------------------------------------
+
+// Ports of services that must not face the internet: remote administration,
+// container and cluster control APIs, databases, caches and brokers that
+// ship without authentication or with weak defaults.
+struct SensitivePort {
+  int32_t port;
+  std::string_view service;
+};
+constexpr SensitivePort kSensitivePorts[] = {
+    {22, "SSH"},
+    {23, "Telnet"},
+    {1433, "Microsoft SQL Server"},
+    {1521, "Oracle Database"},
+    {2181, "ZooKeeper"},
+    {2375, "the Docker API"},
+    {2376, "the Docker API"},
+    {2379, "etcd"},
+    {2380, "etcd"},
+    {3306, "MySQL"},
+    {3389, "RDP"},
+    {5432, "PostgreSQL"},
+    {5900, "VNC"},
+    {5984, "CouchDB"},
+    {6379, "Redis"},
+    {9042, "Cassandra"},
+    {9200, "Elasticsearch"},
+    {9300, "Elasticsearch"},
+    {10250, "the kubelet API"},
+    {11211, "Memcached"},
+    {27017, "MongoDB"},
+};
+
+const SensitivePort* FindSensitivePort(const Node* port) {
+  auto n = port != nullptr ? port->GetInt() : std::nullopt;
+  if (!n) return nullptr;
+  for (const SensitivePort& s : kSensitivePorts) {
+    if (s.port == *n) return &s;
+  }
+  return nullptr;
+}
+
+// Whether a LoadBalancer Service accepts clients from the internet, as NET-010
+// judges it: not internal, and source ranges (the spec field, else the
+// annotation) absent or admitting the internet.
+bool LoadBalancerAdmitsInternet(const Resource& res) {
+  if (IsInternalLoadBalancer(res)) return false;
+  const Node* ranges = res.root->Find({"spec", "loadBalancerSourceRanges"});
+  if (ranges != nullptr && ranges->IsSequence() && ranges->size() > 0) {
+    return std::any_of(ranges->items().begin(), ranges->items().end(), [](const Node& r) {
+      auto text = r.GetString();
+      return text && IsInternetRange(*text);
+    });
+  }
+  const Node* a = res.Annotation("service.beta.kubernetes.io/load-balancer-source-ranges");
+  if (a == nullptr || !a->IsString() || Trim(a->string_value()).empty()) return true;
+  std::string_view list = a->string_value();
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    if (IsInternetRange(list.substr(0, comma))) return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
+}
+
+void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
+  Rule ext = NetworkRule("NET-021", "service-type-externalname", "Service of type ExternalName",
+                         Severity::kLow);
+  ext.info.description =
+      "An ExternalName Service is a DNS alias to any host name the writer chooses. Ingress "
+      "controllers and gateways that proxy to it connect from their own pods, past the "
+      "NetworkPolicies of the namespace, so whoever can create one can have the controller "
+      "reach internal services of other namespaces or the node's metadata endpoint "
+      "(the Kubernetes advisory for CVE-2021-25740).";
+  ext.info.remediation =
+      "Use a Service with a selector, or one without selector whose EndpointSlices name the "
+      "external addresses; if ExternalName is needed, restrict who may create Services and "
+      "disable ExternalName backends in the ingress controller where it supports that.";
+  ext.info.controls = {"nsa:network-policies"};
+  ext.info.references = {std::string(kServiceDocs) + "#externalname",
+                         "https://github.com/kubernetes/kubernetes/issues/103675"};
+  // trivy's KSV108 reports externalName together with externalIPs (NET-012).
+  ext.info.equivalents = {{"trivy", "KSV108"}};
+  ext.kinds = {"Service"};
+  ext.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!IsCoreService(res)) return v.NotApplicable();
+    const Node* type = ServiceType(res);
+    if (type == nullptr || type->GetString() != std::optional<std::string_view>("ExternalName")) {
+      return;
+    }
+    const Node* name = res.root->Find({"spec", "externalName"});
+    auto target = name != nullptr ? name->GetString() : std::nullopt;
+    v.Fail(engine::BadValue(*type, "/spec/type", "ClusterIP with a selector or EndpointSlices",
+                            "clients and proxies are sent to " +
+                                (target ? Quoted(*target) : std::string("an external name"))));
+    v.SetMessage(Subject(res) + " aliases " +
+                 (target ? Quoted(*target) : std::string("an external host name")));
+  };
+  registry.Add(std::move(ext));
+
+  Rule sens = NetworkRule("NET-022", "service-exposes-sensitive-port",
+                          "Service exposes a database or administration port outside the cluster",
+                          Severity::kHigh);
+  sens.info.description =
+      "Databases, caches, SSH, the Docker API, etcd and the kubelet are attacked within minutes "
+      "of appearing on a public address, often with default or no credentials. A LoadBalancer "
+      "Service on one of their ports (not internal, and without loadBalancerSourceRanges "
+      "limited to known clients) puts them there; a NodePort Service opens them on every "
+      "address of every node, to whatever network reaches the nodes.";
+  sens.info.remediation =
+      "Make the Service ClusterIP and reach it from inside the cluster, through kubectl "
+      "port-forward or a VPN; if outside clients need it, use an internal load balancer or "
+      "loadBalancerSourceRanges limited to their addresses.";
+  sens.info.controls = {"mitre:T1190", "mitre:T1133", "nsa:network-policies"};
+  sens.info.references = {std::string(kServiceDocs) + "#publishing-services-service-types"};
+  sens.kinds = {"Service"};
+  sens.check = [](const Resource& res, const RuleContext&, Verdict& v) {
+    if (!IsCoreService(res)) return v.NotApplicable();
+    const Node* type = ServiceType(res);
+    auto t = type != nullptr ? type->GetString() : std::nullopt;
+    if (!t || (*t != "LoadBalancer" && *t != "NodePort")) return v.NotApplicable();
+    if (*t == "LoadBalancer" && !LoadBalancerAdmitsInternet(res)) return;
+    const Node* ports = res.root->Find({"spec", "ports"});
+    uint32_t i = 0;
+    for (const Node& port :
+         ports != nullptr && ports->IsSequence() ? ports->items() : std::span<const Node>{}) {
+      uint32_t index = i++;
+      if (!port.IsMapping()) continue;
+      const char* field = "port";
+      const SensitivePort* s = FindSensitivePort(port.Get("port"));
+      if (s == nullptr) {
+        field = "targetPort";
+        s = FindSensitivePort(port.Get("targetPort"));
+      }
+      if (s == nullptr) continue;
+      v.Fail(engine::BadValue(
+          *port.Get(field), "/spec/ports/" + std::to_string(index) + "/" + field,
+          "no database or administration port on an external Service",
+          std::string(field) + " " + std::to_string(s->port) + " is " + std::string(s->service) +
+              ", reachable through a " + std::string(*t) + " Service"));
+    }
+    if (!v.violations().empty()) {
+      v.SetMessage(Subject(res) + " exposes a database or administration port outside the " +
+                   "cluster");
+    }
+  };
+  registry.Add(std::move(sens));
+}
+
 }  // namespace
 
 void RegisterNetworkRules(engine::RuleRegistry& registry) {
@@ -906,6 +1344,9 @@ void RegisterNetworkRules(engine::RuleRegistry& registry) {
   RegisterServiceRules(registry);        // NET-010 … NET-012
   RegisterIngressRules(registry);        // NET-013, NET-014
   RegisterExposureRule(registry);        // NET-015
+  RegisterPeerReachRules(registry);      // NET-016, NET-017
+  RegisterEntryPointRules(registry);     // NET-018 … NET-020
+  RegisterMoreServiceRules(registry);    // NET-021, NET-022
 }
 
 }  // namespace kspm::rules

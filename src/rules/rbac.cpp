@@ -174,6 +174,119 @@ constexpr Probe kWebhookWrite[] = {
 
 constexpr Probe kPvCreate[] = {{"create", "", "persistentvolumes", "", true}};
 
+// Events record what happened in the cluster (pod starts, image pulls, exec
+// denials); there is no delete on pods/log, logs live on the nodes.
+constexpr Probe kEventsDelete[] = {
+    {"delete", "", "events", ""},
+    {"deletecollection", "", "events", ""},
+    {"delete", "events.k8s.io", "events", ""},
+    {"deletecollection", "events.k8s.io", "events", ""},
+};
+
+constexpr Probe kConfigMapsWrite[] = {
+    {"create", "", "configmaps", ""},
+    {"update", "", "configmaps", ""},
+    {"patch", "", "configmaps", ""},
+    {"delete", "", "configmaps", ""},
+    {"deletecollection", "", "configmaps", ""},
+};
+
+constexpr Probe kRbacWrite[] = {
+    {"create", rbac::kRbacGroup, "roles", ""},
+    {"update", rbac::kRbacGroup, "roles", ""},
+    {"patch", rbac::kRbacGroup, "roles", ""},
+    {"delete", rbac::kRbacGroup, "roles", ""},
+    {"create", rbac::kRbacGroup, "rolebindings", ""},
+    {"update", rbac::kRbacGroup, "rolebindings", ""},
+    {"patch", rbac::kRbacGroup, "rolebindings", ""},
+    {"delete", rbac::kRbacGroup, "rolebindings", ""},
+    {"create", rbac::kRbacGroup, "clusterroles", "", true},
+    {"update", rbac::kRbacGroup, "clusterroles", "", true},
+    {"patch", rbac::kRbacGroup, "clusterroles", "", true},
+    {"delete", rbac::kRbacGroup, "clusterroles", "", true},
+    {"create", rbac::kRbacGroup, "clusterrolebindings", "", true},
+    {"update", rbac::kRbacGroup, "clusterrolebindings", "", true},
+    {"patch", rbac::kRbacGroup, "clusterrolebindings", "", true},
+    {"delete", rbac::kRbacGroup, "clusterrolebindings", "", true},
+};
+
+// Endpoints and EndpointSlices name the addresses a Service forwards to
+// (CVE-2021-25740); Kubernetes 1.22 removed their write access from edit and admin.
+constexpr Probe kEndpointsWrite[] = {
+    {"create", "", "endpoints", ""},
+    {"update", "", "endpoints", ""},
+    {"patch", "", "endpoints", ""},
+    {"create", "discovery.k8s.io", "endpointslices", ""},
+    {"update", "discovery.k8s.io", "endpointslices", ""},
+    {"patch", "discovery.k8s.io", "endpointslices", ""},
+};
+
+constexpr Probe kNetworkPoliciesWrite[] = {
+    {"create", "networking.k8s.io", "networkpolicies", ""},
+    {"update", "networking.k8s.io", "networkpolicies", ""},
+    {"patch", "networking.k8s.io", "networkpolicies", ""},
+    {"delete", "networking.k8s.io", "networkpolicies", ""},
+    {"deletecollection", "networking.k8s.io", "networkpolicies", ""},
+};
+
+// kubectl debug adds an ephemeral container with a patch (an update before 1.23).
+constexpr Probe kEphemeralContainers[] = {
+    {"patch", "", "pods", "ephemeralcontainers"},
+    {"update", "", "pods", "ephemeralcontainers"},
+};
+
+constexpr Probe kNodesWrite[] = {
+    {"update", "", "nodes", "", true},
+    {"patch", "", "nodes", "", true},
+    {"update", "", "nodes", "status", true},
+    {"patch", "", "nodes", "status", true},
+};
+
+// Deleting a namespace deletes everything in it; deleting a claim (or a volume
+// whose reclaim policy is Delete) deletes the data on the disk.
+constexpr Probe kDataDelete[] = {
+    {"delete", "", "namespaces", ""},
+    {"deletecollection", "", "namespaces", "", true},
+    {"delete", "", "persistentvolumeclaims", ""},
+    {"deletecollection", "", "persistentvolumeclaims", ""},
+    {"delete", "", "persistentvolumes", "", true},
+    {"deletecollection", "", "persistentvolumes", "", true},
+};
+
+constexpr Probe kCrdWrite[] = {
+    {"create", "apiextensions.k8s.io", "customresourcedefinitions", "", true},
+    {"update", "apiextensions.k8s.io", "customresourcedefinitions", "", true},
+    {"patch", "apiextensions.k8s.io", "customresourcedefinitions", "", true},
+    {"delete", "apiextensions.k8s.io", "customresourcedefinitions", "", true},
+    {"deletecollection", "apiextensions.k8s.io", "customresourcedefinitions", "", true},
+};
+
+constexpr Probe kApiServicesWrite[] = {
+    {"create", "apiregistration.k8s.io", "apiservices", "", true},
+    {"update", "apiregistration.k8s.io", "apiservices", "", true},
+    {"patch", "apiregistration.k8s.io", "apiservices", "", true},
+    {"delete", "apiregistration.k8s.io", "apiservices", "", true},
+    {"deletecollection", "apiregistration.k8s.io", "apiservices", "", true},
+};
+
+// The ConfigMaps of kube-system configure cluster components: CoreDNS's
+// Corefile, kube-proxy, kubeadm's cluster configuration, EKS's aws-auth (IAM
+// identities -> RBAC groups). A rule restricted to one of these names counts.
+constexpr Probe kKubeSystemConfigMapsWrite[] = {
+    {"create", "", "configmaps", ""},
+    {"update", "", "configmaps", ""},
+    {"patch", "", "configmaps", ""},
+    {"delete", "", "configmaps", ""},
+    {"update", "", "configmaps", "", false, "coredns"},
+    {"patch", "", "configmaps", "", false, "coredns"},
+    {"update", "", "configmaps", "", false, "aws-auth"},
+    {"patch", "", "configmaps", "", false, "aws-auth"},
+    {"update", "", "configmaps", "", false, "kube-proxy"},
+    {"patch", "", "configmaps", "", false, "kube-proxy"},
+    {"update", "", "configmaps", "", false, "kubeadm-config"},
+    {"patch", "", "configmaps", "", false, "kubeadm-config"},
+};
+
 const Capability kCapSecrets{"read secrets", kSecretsRead};
 const Capability kCapWorkloads{"create or change pods and workload controllers", kWorkloadsWrite};
 const Capability kCapExec{"exec or attach into pods", kExec};
@@ -186,6 +299,20 @@ const Capability kCapToken{"create service account tokens", kTokenCreate};
 const Capability kCapCsr{"approve certificate signing requests", kCsrApprove};
 const Capability kCapWebhooks{"change admission webhook configurations", kWebhookWrite};
 const Capability kCapPv{"create persistent volumes", kPvCreate};
+
+const Capability kCapEventsDelete{"delete events", kEventsDelete};
+const Capability kCapConfigMaps{"create, change or delete ConfigMaps", kConfigMapsWrite};
+const Capability kCapRbacWrite{"create, change or delete roles and bindings", kRbacWrite};
+const Capability kCapEndpoints{"write Endpoints or EndpointSlices", kEndpointsWrite};
+const Capability kCapNetworkPolicies{"create, change or delete NetworkPolicies",
+                                     kNetworkPoliciesWrite};
+const Capability kCapEphemeral{"add ephemeral containers to running pods", kEphemeralContainers};
+const Capability kCapNodes{"change nodes (labels, taints, status)", kNodesWrite};
+const Capability kCapDataDelete{"delete namespaces or persistent storage", kDataDelete};
+const Capability kCapCrds{"change CustomResourceDefinitions", kCrdWrite};
+const Capability kCapApiServices{"register or change aggregated API servers", kApiServicesWrite};
+const Capability kCapKubeSystemConfigMaps{"write ConfigMaps of kube-system",
+                                          kKubeSystemConfigMapsWrite};
 
 rbac::Request ToRequest(const Probe& p) {
   rbac::Request r;
@@ -311,6 +438,7 @@ struct CapabilityRuleSpec {
   const char* expected;
   std::vector<std::string> controls;
   std::vector<engine::Equivalent> equivalents;
+  int min_k8s_minor = 0;  // the first Kubernetes 1.N where the permission does anything
 };
 
 std::vector<CapabilityRuleSpec> CapabilitySpecs() {
@@ -385,7 +513,7 @@ std::vector<CapabilityRuleSpec> CapabilitySpecs() {
        "delegated administrator may hand out.",
        "no escalate or bind (or bind limited by resourceNames)",
        {"cis:5.1.8", "nsa:rbac", "mitre:T1098.006"},
-       {{"kubescape", "C-0191"}, {"trivy", "KSV050"}}},
+       {{"kubescape", "C-0191"}}},
       {"RBAC-008",
        "role-impersonates",
        "Role can impersonate users, groups or service accounts",
@@ -461,6 +589,158 @@ std::vector<CapabilityRuleSpec> CapabilitySpecs() {
        "no create on persistentvolumes",
        {"cis:5.1.9", "nsa:rbac", "mitre:T1611"},
        {{"kubescape", "C-0278"}}},
+  };
+}
+
+// RBAC-024 … RBAC-033: further permissions, registered after RBAC-023.
+std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
+  return {
+      {"RBAC-024",
+       "role-deletes-events",
+       "Role can delete events",
+       Severity::kLow,
+       &kCapEventsDelete,
+       "Events are the cluster's own record of what happened: pods started, images pulled, "
+       "probes failing, volumes mounted. Whoever can delete them can remove the traces of an "
+       "intrusion before anyone looks; only controllers that garbage-collect events need it.",
+       "Remove delete and deletecollection on events (core and events.k8s.io); ship events and "
+       "audit logs off the cluster so that deleting them there erases nothing.",
+       "no delete or deletecollection on events",
+       {"nsa:rbac", "mitre:T1070"},
+       {{"kubescape", "C-0031"}}},
+      {"RBAC-025",
+       "role-writes-configmaps",
+       "Role can create, change or delete ConfigMaps",
+       Severity::kLow,
+       &kCapConfigMaps,
+       "ConfigMaps hold the configuration workloads trust: feature flags, endpoints, scripts, "
+       "proxy and DNS settings. Changing one changes the behaviour of every pod that reads it "
+       "at its next restart or reload, without touching the workload itself. Cluster "
+       "components' ConfigMaps in kube-system are reported by RBAC-034.",
+       "Keep create, update, patch and delete on configmaps to deployment tooling and to the "
+       "controller that owns them; restrict the rule with resourceNames to the ConfigMaps a "
+       "workload must write (a leader-election lock, its own state), or move locks to Leases.",
+       "no write access to configmaps (or resourceNames limiting it)",
+       {"nsa:rbac"},
+       {{"trivy", "KSV049"}}},
+      {"RBAC-026",
+       "role-manages-rbac",
+       "Role can create, change or delete roles and bindings",
+       Severity::kMedium,
+       &kCapRbacWrite,
+       "Writing roles and bindings is administering access: the API server still refuses to "
+       "grant permissions the writer does not hold (without escalate or bind, RBAC-007), but "
+       "the writer can hand every permission it holds to any identity, including accounts "
+       "outside anyone's review, and remove the bindings others depend on.",
+       "Keep write access to roles, clusterroles, rolebindings and clusterrolebindings to the "
+       "cluster's access-management tooling; grant namespace administrators the built-in admin "
+       "role through a RoleBinding instead of custom RBAC write rules.",
+       "no create, update, patch or delete on roles and bindings",
+       {"nsa:rbac", "mitre:T1098.006"},
+       {{"trivy", "KSV050"}}},
+      {"RBAC-027",
+       "role-writes-endpoints",
+       "Role can write Endpoints or EndpointSlices",
+       Severity::kMedium,
+       &kCapEndpoints,
+       "Endpoints and EndpointSlices decide where a Service's traffic goes. Writing them sends "
+       "a Service's clients, or an ingress controller's traffic, to any address, including pods "
+       "of other namespaces that NetworkPolicies would otherwise protect (CVE-2021-25740); "
+       "Kubernetes 1.22 removed this permission from the built-in edit and admin roles.",
+       "Remove create, update and patch on endpoints and endpointslices; let the endpoint "
+       "controllers maintain them from Service selectors. A Service without selector whose "
+       "endpoints must be set by hand can be given them by its installer, not by a running "
+       "workload.",
+       "no create, update or patch on endpoints and endpointslices",
+       {"nsa:rbac", "nsa:network-policies"},
+       {{"trivy", "KSV056"}}},
+      {"RBAC-028",
+       "role-writes-network-policies",
+       "Role can create, change or delete NetworkPolicies",
+       Severity::kMedium,
+       &kCapNetworkPolicies,
+       "NetworkPolicies are the cluster's firewall. Whoever can delete or loosen them removes "
+       "the isolation of the pods they protect, opening the path for lateral movement from any "
+       "compromised workload.",
+       "Keep write access to networkpolicies to the platform team's deployment tooling; "
+       "application service accounts and controllers that do not manage policies need none.",
+       "no write access to networkpolicies",
+       {"nsa:rbac", "nsa:network-policies", "mitre:T1562.001"},
+       {{"trivy", "KSV056"}}},
+      {"RBAC-029",
+       "role-adds-ephemeral-containers",
+       "Role can add ephemeral containers to running pods",
+       Severity::kHigh,
+       &kCapEphemeral,
+       "Updating pods/ephemeralcontainers (what kubectl debug does) starts a new container of "
+       "the caller's choice inside a running pod: it shares the pod's network, can target "
+       "another container's process namespace, and can mount the pod's volumes, its service "
+       "account token included. It is exec by another name, and RBAC-005 does not see it. "
+       "Evaluated from Kubernetes 1.23, where the feature is on by default.",
+       "Remove patch and update on pods/ephemeralcontainers outside of break-glass debugging "
+       "roles; keep Pod Security Admission enforced, which also applies to ephemeral "
+       "containers.",
+       "no patch or update on pods/ephemeralcontainers",
+       {"nsa:rbac", "mitre:T1609"},
+       {},
+       // Ephemeral containers are on by default from 1.23 (beta), GA in 1.25.
+       23},
+      {"RBAC-030",
+       "role-modifies-nodes",
+       "Role can change nodes",
+       Severity::kMedium,
+       &kCapNodes,
+       "Node labels and taints decide where pods run. Whoever can update or patch nodes can "
+       "remove the control plane's taints or copy the labels other workloads select, attracting "
+       "sensitive pods to a node they control, or mark nodes unschedulable to disrupt the "
+       "cluster; nodes/status feeds the scheduler and the node's reported addresses.",
+       "Remove update and patch on nodes and nodes/status; node lifecycle belongs to the "
+       "kubelets (through the Node authorizer) and to the cluster autoscaler.",
+       "no update or patch on nodes or nodes/status",
+       {"nsa:rbac"},
+       {}},
+      {"RBAC-031",
+       "role-deletes-data",
+       "Role can delete namespaces or persistent storage",
+       Severity::kMedium,
+       &kCapDataDelete,
+       "Deleting a namespace deletes every object in it; deleting a PersistentVolumeClaim, or a "
+       "PersistentVolume whose reclaim policy is Delete, deletes the data on its disk. These "
+       "are the permissions of data destruction and ransom, beyond recovery by redeploying.",
+       "Remove delete and deletecollection on namespaces, persistentvolumeclaims and "
+       "persistentvolumes from everyday roles; keep them for the tooling that manages those "
+       "objects, and protect important volumes with a Retain reclaim policy and backups.",
+       "no delete on namespaces, persistentvolumeclaims or persistentvolumes",
+       {"nsa:rbac", "mitre:T1485"},
+       {}},
+      {"RBAC-032",
+       "role-modifies-crds",
+       "Role can change CustomResourceDefinitions",
+       Severity::kMedium,
+       &kCapCrds,
+       "Deleting a CustomResourceDefinition deletes every object of its kind, such as the "
+       "policies of a policy engine or a network plugin; changing one can add a conversion "
+       "webhook that receives every object of the kind. Only installers of the extension need "
+       "this.",
+       "Remove create, update, patch and delete on customresourcedefinitions outside the "
+       "installer of the extension (Helm, an operator lifecycle manager, the platform team).",
+       "no write access to customresourcedefinitions",
+       {"nsa:rbac", "mitre:T1562.001"},
+       {}},
+      {"RBAC-033",
+       "role-registers-api-services",
+       "Role can register or change aggregated API servers",
+       Severity::kHigh,
+       &kCapApiServices,
+       "An APIService routes an API group to a server of the writer's choice: the API server "
+       "then forwards every request for that group to it, with the caller's identity, and "
+       "trusts its answers (CVE-2022-3172). Replacing metrics.k8s.io or a policy API this way "
+       "intercepts or silences them.",
+       "Remove write access to apiservices outside the installer of the aggregated API "
+       "(metrics-server, a service catalog).",
+       "no write access to apiservices",
+       {"nsa:rbac"},
+       {}},
   };
 }
 
@@ -1432,16 +1712,83 @@ void RegisterMalformedRule(engine::RuleRegistry& registry) {
   registry.Add(std::move(r));
 }
 
-}  // namespace
+// --- RBAC-034: who can rewrite the configuration of cluster components -------
 
-void RegisterRbacRules(engine::RuleRegistry& registry) {
-  RegisterWildcardRules(registry);
-  for (CapabilityRuleSpec& spec : CapabilitySpecs()) {
+constexpr std::string_view kKubeSystem = "kube-system";
+
+void RegisterKubeSystemConfigMapRule(engine::RuleRegistry& registry) {
+  Rule r =
+      ModelRule("RBAC-034", "binding-writes-kube-system-configmaps",
+                "Binding grants write access to the ConfigMaps of kube-system", Severity::kHigh);
+  r.info.description =
+      "The ConfigMaps of kube-system configure the cluster itself: CoreDNS's Corefile (rewrite "
+      "it and every pod's name lookups go where the writer wants), kube-proxy's settings, and "
+      "on EKS aws-auth, which maps cloud identities to RBAC groups such as system:masters. "
+      "Write access there, through a ClusterRoleBinding or a RoleBinding in kube-system, is a "
+      "path to intercepting traffic or to cluster-admin.";
+  r.info.remediation =
+      "Bind roles that write ConfigMaps through RoleBindings in the namespaces that need them, "
+      "not cluster-wide and not in kube-system; leave kube-system's ConfigMaps to the cluster's "
+      "installer (kubeadm, the cloud provider, the platform team's GitOps).";
+  r.info.controls = {"nsa:rbac", "mitre:T1098.006"};
+  r.info.equivalents = {{"kubescape", "C-0037"}};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    // What each role grants, described once however many bindings use it.
+    std::unordered_map<const rbac::Role*, std::string> grants_of;
+    for (const rbac::Binding& b : model.bindings()) {
+      if (IsBootstrap(*b.resource)) continue;
+      if (!b.cluster && b.namespace_ != kKubeSystem) continue;
+      Finding f = BindingFinding(b);
+      // Full access is RBAC-015's finding; the built-in roles are not in the input.
+      if (b.status == rbac::RoleRefStatus::kResolved && !b.role->builtin()) {
+        auto [it, added] = grants_of.try_emplace(b.role);
+        std::string& grants = it->second;
+        if (added && FullWildcardRule(*b.role) == nullptr) {
+          for (const rbac::PolicyRule* rule : b.role->rules()) {
+            uint64_t mask = MatchingProbes(*rule, kCapKubeSystemConfigMaps, false, ctx.k8s_minor);
+            if (mask == 0) continue;
+            grants += (grants.empty() ? "" : "; ") + RuleSource(*rule) + " allows " +
+                      DescribeProbes(kCapKubeSystemConfigMaps, mask);
+          }
+        }
+        if (grants.empty()) {
+          out.push_back(std::move(f));
+          continue;
+        }
+        std::string who;
+        for (const rbac::Subject& s : b.subjects) {
+          if (IsSystemSubject(s)) continue;
+          who += (who.empty() ? "" : ", ") + SubjectPhrase(s);
+        }
+        if (!who.empty()) {
+          f.status = FindingStatus::kFail;
+          std::string pointer;
+          const Node& ref = RoleRefNode(b, pointer);
+          std::string scope =
+              b.cluster ? "in every namespace, kube-system included" : "in namespace kube-system";
+          f.AddEvidence(engine::BadValue(ref, pointer,
+                                         "a role without write access to ConfigMaps in kube-system",
+                                         grants + ", " + scope));
+          f.SetMessage(b.resource->kind + " " + Quoted(b.resource->name) + " lets " + who +
+                       " write the ConfigMaps of kube-system through " + b.role->DisplayName());
+        }
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterCapabilityRules(engine::RuleRegistry& registry,
+                             std::vector<CapabilityRuleSpec> specs) {
+  for (CapabilityRuleSpec& spec : specs) {
     Rule r = RoleRule(spec.id, spec.slug, spec.title, spec.severity);
     r.info.description = spec.description;
     r.info.remediation = spec.remediation;
     r.info.controls = std::move(spec.controls);
     r.info.equivalents = std::move(spec.equivalents);
+    r.min_k8s_minor = spec.min_k8s_minor;
     const Capability* cap = spec.capability;
     std::string expected = spec.expected;
     r.check = [cap, expected](const Resource& res, const RuleContext& ctx, Verdict& v) {
@@ -1449,6 +1796,13 @@ void RegisterRbacRules(engine::RuleRegistry& registry) {
     };
     registry.Add(std::move(r));
   }
+}
+
+}  // namespace
+
+void RegisterRbacRules(engine::RuleRegistry& registry) {
+  RegisterWildcardRules(registry);
+  RegisterCapabilityRules(registry, CapabilitySpecs());
   RegisterAggregationRule(registry);
   RegisterClusterAdminRule(registry);
   RegisterSubjectRules(registry);
@@ -1456,6 +1810,8 @@ void RegisterRbacRules(engine::RuleRegistry& registry) {
   RegisterIneffectiveRule(registry);
   RegisterWorkloadRule(registry);
   RegisterMalformedRule(registry);
+  RegisterCapabilityRules(registry, MoreCapabilitySpecs());  // RBAC-024 … RBAC-033
+  RegisterKubeSystemConfigMapRule(registry);                 // RBAC-034
 }
 
 }  // namespace kspm::rules

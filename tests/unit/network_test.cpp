@@ -582,7 +582,7 @@ TEST(NetworkRules, EveryRuleIsDocumented) {
     EXPECT_FALSE(r->info.remediation.empty()) << r->info.id;
     EXPECT_FALSE(r->info.references.empty()) << r->info.id;
   }
-  EXPECT_EQ(count, 15u);
+  EXPECT_EQ(count, 22u);
 }
 
 TEST(NetworkRules, DefaultDenyMustSelectTheWholeNamespaceAndDenySomething) {
@@ -782,6 +782,123 @@ TEST(NetworkRules, ExposedWorkloadsWithHostAccess) {
                                       "/spec/template/spec/volumes/0/hostPath"}));
   EXPECT_NE(findings[0].message().find("NodePort Service \"agent\""), std::string::npos)
       << findings[0].message();
+}
+
+TEST(NetworkRules, PeersOfEveryNamespace) {
+  std::string p = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n";
+  EXPECT_EQ(RunRule("NET-016", p + "spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: "
+                                   "{}}]}]}"),
+            Findings{"fail:p"});
+  // An empty podSelector next to it narrows nothing; a real one does.
+  EXPECT_EQ(RunRule("NET-016", p + "spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: "
+                                   "{matchLabels: {}}, podSelector: {}}]}]}"),
+            Findings{"fail:p"});
+  EXPECT_EQ(RunRule("NET-016", p + "spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: "
+                                   "{}, podSelector: {matchLabels: {app: prom}}}]}]}"),
+            Findings{"pass:p"});
+  // Egress to kube-dns everywhere is the point of DNS rules; other ports are not.
+  EXPECT_EQ(
+      RunRule("NET-016", p + "spec: {podSelector: {}, policyTypes: [Egress], egress: [{to: "
+                             "[{namespaceSelector: {}}], ports: [{port: 53, protocol: UDP}]}]}"),
+      Findings{"pass:p"});
+  EXPECT_EQ(RunRule("NET-016", p + "spec: {podSelector: {}, policyTypes: [Egress], egress: [{to: "
+                                   "[{namespaceSelector: {}}], ports: [{port: 53}, {port: 80}]}]}"),
+            Findings{"fail:p"});
+  // Ingress rules of an egress-only policy are ignored by Kubernetes.
+  EXPECT_EQ(
+      RunRule("NET-016", p + "spec: {podSelector: {}, policyTypes: [Egress], ingress: [{from: "
+                             "[{namespaceSelector: {}}]}]}"),
+      Findings{"pass:p"});
+  // An invalid policy is NET-007's.
+  EXPECT_EQ(RunRule("NET-016", p + "spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: "
+                                   "{}, ipBlock: {cidr: 10.0.0.0/8}}]}]}"),
+            Findings{});
+}
+
+TEST(NetworkRules, EgressToTheMetadataService) {
+  std::string p =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+      "spec: {podSelector: {}, policyTypes: [Egress], egress: ";
+  EXPECT_EQ(RunRule("NET-017", p + "[{}]}"), Findings{"fail:p"});
+  EXPECT_EQ(RunRule("NET-017", p + "[{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]}]}"),
+            Findings{"fail:p"});
+  EXPECT_EQ(RunRule("NET-017", p + "[{to: [{ipBlock: {cidr: 169.254.0.0/16}}], ports: [{port: 70, "
+                                   "endPort: 90}]}]}"),
+            Findings{"fail:p"});
+  EXPECT_EQ(RunRule("NET-017", p + "[{to: [{ipBlock: {cidr: '::/0'}}]}]}"), Findings{"fail:p"});
+  // Excepted, other ports, UDP, named ports (which never match an address): pass.
+  EXPECT_EQ(RunRule("NET-017", p + "[{to: [{ipBlock: {cidr: 0.0.0.0/0, except: "
+                                   "[169.254.169.254/32]}}]}]}"),
+            Findings{"pass:p"});
+  EXPECT_EQ(RunRule("NET-017", p + "[{ports: [{port: 443}, {port: 80, protocol: UDP}, {port: "
+                                   "http}]}]}"),
+            Findings{"pass:p"});
+  EXPECT_EQ(RunRule("NET-017", p + "[{to: [{namespaceSelector: {}}]}]}"), Findings{"pass:p"});
+}
+
+TEST(NetworkRules, IngressAndGatewayEntryPoints) {
+  auto ing = [](const std::string& version, const std::string& spec) {
+    return "apiVersion: " + version + "\nkind: Ingress\nmetadata: {name: i}\nspec: " + spec + "\n";
+  };
+  EXPECT_EQ(RunRule("NET-018", ing("networking.k8s.io/v1", "{rules: [{host: a.example.com}]}")),
+            Findings{"pass:i"});
+  EXPECT_EQ(RunRule("NET-018", ing("networking.k8s.io/v1", "{rules: [{host: ''}]}")),
+            Findings{"fail:i"});
+  EXPECT_EQ(
+      RunRule("NET-018", ing("extensions/v1beta1", "{backend: {serviceName: s, servicePort: 80}}")),
+      Findings{"fail:i"});
+  auto gw = [](const std::string& listeners) {
+    return "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\n"
+           "spec: {gatewayClassName: c, listeners: " +
+           listeners + "}\n";
+  };
+  EXPECT_EQ(RunRule("NET-019", gw("[{name: a, protocol: HTTPS, port: 443, allowedRoutes: "
+                                  "{namespaces: {from: All}}}]")),
+            Findings{"fail:g"});
+  EXPECT_EQ(RunRule("NET-019", gw("[{name: a, protocol: HTTPS, port: 443}]")), Findings{"pass:g"});
+  // HTTP next to HTTPS for the same names (a redirect) passes; a wildcard
+  // covers names below it; a named HTTPS listener does not cover every name.
+  EXPECT_EQ(RunRule("NET-020", gw("[{name: a, protocol: HTTP, port: 80, hostname: a.example.com}, "
+                                  "{name: b, protocol: HTTPS, port: 443, hostname: "
+                                  "'*.example.com'}]")),
+            Findings{"pass:g"});
+  EXPECT_EQ(RunRule("NET-020", gw("[{name: a, protocol: HTTP, port: 80}, {name: b, protocol: "
+                                  "HTTPS, port: 443, hostname: a.example.com}]")),
+            Findings{"fail:g"});
+  EXPECT_EQ(RunRule("NET-020", gw("[{name: a, protocol: HTTP, port: 80, hostname: example.com}, "
+                                  "{name: b, protocol: TLS, port: 443, hostname: "
+                                  "'*.example.com'}]")),
+            Findings{"fail:g"});
+  EXPECT_EQ(RunRule("NET-020", gw("[{name: a, protocol: TCP, port: 5432}]")), Findings{});
+}
+
+TEST(NetworkRules, ExternalNameAndSensitivePorts) {
+  auto svc = [](const std::string& annotations, const std::string& spec) {
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: s, annotations: {" + annotations +
+           "}}\nspec: " + spec + "\n";
+  };
+  EXPECT_EQ(RunRule("NET-021", svc("", "{type: ExternalName, externalName: db.example.com}")),
+            Findings{"fail:s"});
+  EXPECT_EQ(RunRule("NET-021", svc("", "{ports: [{port: 80}]}")), Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("", "{type: LoadBalancer, ports: [{port: 6379}]}")),
+            Findings{"fail:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("", "{type: NodePort, ports: [{port: 80, targetPort: 3306}]}")),
+            Findings{"fail:s"});
+  // A named targetPort says nothing; internal or restricted load balancers pass.
+  EXPECT_EQ(RunRule("NET-022", svc("", "{type: NodePort, ports: [{port: 80, targetPort: ssh}]}")),
+            Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("networking.gke.io/load-balancer-type: Internal",
+                                   "{type: LoadBalancer, ports: [{port: 5432}]}")),
+            Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("service.beta.kubernetes.io/load-balancer-source-ranges: "
+                                   "10.0.0.0/8",
+                                   "{type: LoadBalancer, ports: [{port: 5432}]}")),
+            Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("",
+                                   "{type: LoadBalancer, loadBalancerSourceRanges: "
+                                   "[0.0.0.0/0], ports: [{port: 5432}]}")),
+            Findings{"fail:s"});
+  EXPECT_EQ(RunRule("NET-022", svc("", "{ports: [{port: 5432}]}")), Findings{});
 }
 
 }  // namespace

@@ -647,6 +647,147 @@ roleRef: {kind: Role, name: x}
                                                      "/subjects/1/kind", "/subjects/2/apiGroup"}));
 }
 
+// Status of one role-level rule over one role; kSkipped when not applicable.
+FindingStatus RoleStatus(const std::string& id, const std::string& kind, const std::string& rules) {
+  auto r = RunRule(id, RoleYaml(kind, rules));
+  return r.empty() ? FindingStatus::kSkipped : r[0].status;
+}
+
+TEST(RbacRules, MorePermissionsFollowTheAuthorizer) {
+  constexpr auto kFail = FindingStatus::kFail;
+  constexpr auto kPass = FindingStatus::kPass;
+  constexpr auto kNotApplicable = FindingStatus::kSkipped;
+  // Events: delete in either group; pods/log has no delete in the API at all.
+  EXPECT_EQ(RoleStatus("RBAC-024", "Role",
+                       "- {apiGroups: [events.k8s.io], resources: [events], verbs: [delete]}\n"),
+            kFail);
+  EXPECT_EQ(RoleStatus("RBAC-024", "Role",
+                       "- {apiGroups: [''], resources: [events, pods/log], verbs: [get, list]}\n"
+                       "- {apiGroups: [''], resources: [events], verbs: [create, patch]}\n"),
+            kPass);
+  // ConfigMaps: a rule narrowed by resourceNames is least privilege.
+  EXPECT_EQ(RoleStatus("RBAC-025", "Role",
+                       "- {apiGroups: [''], resources: [configmaps], resourceNames: [lock], "
+                       "verbs: [update]}\n"),
+            kPass);
+  EXPECT_EQ(RoleStatus("RBAC-025", "Role",
+                       "- {apiGroups: [''], resources: [configmaps], verbs: [deletecollection]}\n"),
+            kFail);
+  // A Role can write rolebindings but never clusterroles or clusterrolebindings.
+  EXPECT_EQ(RoleStatus("RBAC-026", "Role",
+                       "- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles, "
+                       "clusterrolebindings], verbs: [create]}\n"),
+            kPass);
+  EXPECT_EQ(RoleStatus("RBAC-026", "ClusterRole",
+                       "- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], "
+                       "verbs: [patch]}\n"),
+            kFail);
+  // EndpointSlices live in discovery.k8s.io, not the core group.
+  EXPECT_EQ(RoleStatus("RBAC-027", "Role",
+                       "- {apiGroups: [''], resources: [endpointslices], verbs: [create]}\n"),
+            kPass);
+  EXPECT_EQ(RoleStatus("RBAC-027", "Role",
+                       "- {apiGroups: [''], resources: [endpoints], verbs: [patch]}\n"),
+            kFail);
+  EXPECT_EQ(RoleStatus("RBAC-028", "Role",
+                       "- {apiGroups: ['*'], resources: [networkpolicies], verbs: [delete]}\n"),
+            kFail);
+  // pods does not cover the ephemeralcontainers subresource; "*" does.
+  EXPECT_EQ(RoleStatus("RBAC-029", "Role",
+                       "- {apiGroups: [''], resources: [pods], verbs: [patch, update]}\n"
+                       "- {apiGroups: [''], resources: [pods/ephemeralcontainers], verbs: "
+                       "[get]}\n"),
+            kPass);
+  EXPECT_EQ(
+      RoleStatus("RBAC-029", "Role", "- {apiGroups: [''], resources: ['*'], verbs: [update]}\n"),
+      kFail);
+  // Before 1.23 ephemeral containers were off by default: not evaluated.
+  EXPECT_TRUE(
+      RunRuleAt("RBAC-029",
+                RoleYaml("Role", "- {apiGroups: [''], resources: ['*'], verbs: [update]}\n"), 22)
+          .empty());
+  // Nodes are cluster-scoped: a Role cannot grant them at all.
+  EXPECT_EQ(
+      RoleStatus("RBAC-030", "Role", "- {apiGroups: [''], resources: [nodes], verbs: [patch]}\n"),
+      kNotApplicable);
+  EXPECT_EQ(RoleStatus("RBAC-030", "ClusterRole",
+                       "- {apiGroups: [''], resources: [nodes/status], verbs: [update]}\n"),
+            kFail);
+  EXPECT_EQ(RoleStatus("RBAC-030", "ClusterRole",
+                       "- {apiGroups: [''], resources: [nodes], verbs: [get, list, watch]}\n"),
+            kPass);
+  // A RoleBinding does reach its own namespace object: deleting it deletes everything.
+  EXPECT_EQ(RoleStatus("RBAC-031", "Role",
+                       "- {apiGroups: [''], resources: [namespaces], verbs: [delete]}\n"),
+            kFail);
+  EXPECT_EQ(RoleStatus("RBAC-031", "Role",
+                       "- {apiGroups: [''], resources: [persistentvolumes], verbs: [delete]}\n"),
+            kPass);
+  EXPECT_EQ(RoleStatus("RBAC-032", "Role",
+                       "- {apiGroups: [apiextensions.k8s.io], resources: "
+                       "[customresourcedefinitions], verbs: [delete]}\n"),
+            kNotApplicable);
+  EXPECT_EQ(RoleStatus("RBAC-032", "ClusterRole",
+                       "- {apiGroups: [apiextensions.k8s.io], resources: "
+                       "[customresourcedefinitions], verbs: [delete]}\n"),
+            kFail);
+  EXPECT_EQ(RoleStatus("RBAC-033", "ClusterRole",
+                       "- {apiGroups: ['*'], resources: [apiservices], verbs: [create]}\n"),
+            kFail);
+  // "*" on "*" in "*" is RBAC-001's single finding.
+  EXPECT_EQ(RoleStatus("RBAC-033", "ClusterRole",
+                       "- {apiGroups: ['*'], resources: ['*'], verbs: ['*']}\n"),
+            kPass);
+}
+
+TEST(RbacRules, KubeSystemConfigMapsThroughBindings) {
+  auto binding = [](const std::string& kind, const std::string& ns, const std::string& role_kind,
+                    const std::string& role, const std::string& subject) {
+    return "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\nmetadata: {name: b" +
+           (ns.empty() ? "" : ", namespace: " + ns) + "}\nroleRef: {kind: " + role_kind +
+           ", name: " + role + "}\nsubjects: [" + subject + "]\n";
+  };
+  auto role = [](const std::string& kind, const std::string& ns, const std::string& rules) {
+    return "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\nmetadata: {name: w" +
+           (ns.empty() ? "" : ", namespace: " + ns) + "}\nrules:\n" + rules;
+  };
+  const std::string alice = "{kind: User, name: alice}";
+  const std::string patch_all = "- {apiGroups: [''], resources: [configmaps], verbs: [patch]}\n";
+  auto status = [](const std::vector<RuleResult>& r) {
+    return r.size() == 1 ? r[0].status : FindingStatus::kSkipped;
+  };
+  EXPECT_EQ(
+      status(RunRule("RBAC-034", role("ClusterRole", "", patch_all) +
+                                     binding("ClusterRoleBinding", "", "ClusterRole", "w", alice))),
+      FindingStatus::kFail);
+  // A RoleBinding elsewhere never reaches kube-system: not evaluated.
+  EXPECT_TRUE(RunRule("RBAC-034", role("ClusterRole", "", patch_all) +
+                                      binding("RoleBinding", "team", "ClusterRole", "w", alice))
+                  .empty());
+  // Restricted to coredns still counts; to another name it does not.
+  std::string coredns =
+      "- {apiGroups: [''], resources: [configmaps], resourceNames: [coredns], verbs: [update]}\n";
+  std::string other =
+      "- {apiGroups: [''], resources: [configmaps], resourceNames: [addon], verbs: [update]}\n";
+  EXPECT_EQ(
+      status(RunRule("RBAC-034", role("Role", "kube-system", coredns) +
+                                     binding("RoleBinding", "kube-system", "Role", "w", alice))),
+      FindingStatus::kFail);
+  EXPECT_EQ(
+      status(RunRule("RBAC-034", role("Role", "kube-system", other) +
+                                     binding("RoleBinding", "kube-system", "Role", "w", alice))),
+      FindingStatus::kPass);
+  // Kubernetes' own identities, and cluster-admin (RBAC-015), are not reported.
+  EXPECT_EQ(status(RunRule("RBAC-034", role("ClusterRole", "", patch_all) +
+                                           binding("ClusterRoleBinding", "", "ClusterRole", "w",
+                                                   "{kind: User, name: "
+                                                   "system:kube-controller-manager}"))),
+            FindingStatus::kPass);
+  EXPECT_EQ(status(RunRule("RBAC-034", binding("ClusterRoleBinding", "", "ClusterRole",
+                                               "cluster-admin", alice))),
+            FindingStatus::kPass);
+}
+
 TEST(RbacRules, CatalogIsCompleteAndOrdered) {
   RuleRegistry registry;
   rules::RegisterBuiltinRules(registry);
@@ -662,7 +803,7 @@ TEST(RbacRules, CatalogIsCompleteAndOrdered) {
     EXPECT_FALSE(rule->info.controls.empty()) << id;
     EXPECT_TRUE(static_cast<bool>(rule->check) != static_cast<bool>(rule->inventory_check)) << id;
   }
-  EXPECT_EQ(n, 23);
+  EXPECT_EQ(n, 34);
 }
 
 }  // namespace
