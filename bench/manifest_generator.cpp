@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <iostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -615,6 +616,11 @@ class Generator {
 
   Value Env(Rng& rng, const App& app, const Problems* p) const {
     Value env = Value::Seq();
+    // Names are drawn at random, but a real container defines each once
+    // (kubectl warns about duplicates): later draws of a name are dropped,
+    // after their random numbers are consumed, so the rest of the output
+    // does not shift.
+    std::set<std::string, std::less<>> names;
     int n = rng.Range(3, 18);
     for (int i = 0; i < n; ++i) {
       std::string_view name = rng.Word(kEnvNames);
@@ -653,14 +659,16 @@ class Generator {
                 rng.Word({"metadata.namespace", "metadata.name", "status.podIP", "spec.nodeName"}));
         var.Put("valueFrom", Value::Map().Put("fieldRef", std::move(ref)));
       }
-      env.Add(std::move(var));
+      if (names.insert(std::string(name)).second) env.Add(std::move(var));
     }
     if (p != nullptr && p->secret_in_env) {
       int secrets = rng.Range(1, 3);
       for (int i = 0; i < secrets; ++i) {
-        env.Add(Value::Map()
-                    .Put("name", rng.Word(kSecretEnvNames))
-                    .Put("value", rng.Alnum(static_cast<size_t>(rng.Range(16, 48)))));
+        std::string_view name = rng.Word(kSecretEnvNames);
+        std::string value = rng.Alnum(static_cast<size_t>(rng.Range(16, 48)));
+        if (names.insert(std::string(name)).second) {
+          env.Add(Value::Map().Put("name", name).Put("value", value));
+        }
       }
     }
     return env;
