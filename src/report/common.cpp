@@ -40,15 +40,39 @@ std::string ResourceLabel(const engine::Finding& f) {
 }
 
 void SortForDisplay(std::vector<const engine::Finding*>& findings) {
-  auto key = [](const engine::Finding* f) {
-    Location loc = FindingLocation(*f);
-    uint32_t order = f->resource != nullptr ? f->resource->order : 0;
-    return std::make_tuple(-static_cast<int>(f->rule->info.severity), f->rule->info.id, loc.file,
-                           loc.position.line, order);
+  // Keys are worked out once per finding, not per comparison: a large scan
+  // sorts hundreds of thousands of findings. Views point into the rules and
+  // resources, which outlive the sort.
+  struct Keyed {
+    int severity;
+    std::string_view id;
+    std::string_view file;
+    uint32_t line;
+    uint32_t order;
+    const engine::Finding* finding;
   };
-  std::stable_sort(
-      findings.begin(), findings.end(),
-      [&](const engine::Finding* a, const engine::Finding* b) { return key(a) < key(b); });
+  std::vector<Keyed> keyed;
+  keyed.reserve(findings.size());
+  for (const engine::Finding* f : findings) {
+    Keyed k{-static_cast<int>(f->rule->info.severity), f->rule->info.id, {}, 0, 0, f};
+    if (f->resource != nullptr) {
+      k.file = f->resource->file();
+      k.line = f->resource->position().line;
+      k.order = f->resource->order;
+      for (const engine::Evidence& e : f->evidence()) {
+        if (e.position.known()) {
+          k.line = e.position.line;
+          break;
+        }
+      }
+    }
+    keyed.push_back(k);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.severity, a.id, a.file, a.line, a.order) <
+           std::tie(b.severity, b.id, b.file, b.line, b.order);
+  });
+  for (size_t i = 0; i < keyed.size(); ++i) findings[i] = keyed[i].finding;
 }
 
 std::string EvidenceState(const engine::Evidence& e) {

@@ -187,76 +187,19 @@ void FindingObject(Writer& w, const engine::Finding& f) {
 
 namespace {
 
-// Findings rendered ahead by one thread: their texts, one after the other.
-struct RenderedFindings {
-  std::string text;
-  std::vector<std::pair<size_t, size_t>> spans;  // offset and length of each finding's object
-};
-
-// Renders findings [begin, end) exactly as the report's writer would: inside
-// the same nesting (so with the same indentation), each object without the
-// separator that precedes it in the array.
-void RenderFindings(const std::vector<const engine::Finding*>& listed, size_t begin, size_t end,
-                    RenderedFindings& out) {
-  ReportOutput stream(out.text);
-  Writer w(stream);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  Key(w, "findings");
-  w.StartArray();
-  for (size_t i = begin; i < end; ++i) {
-    stream.Flush();
-    size_t start = out.text.size();
-    FindingObject(w, *listed[i]);
-    stream.Flush();
-    start = out.text.find('{', start);  // after the separator (",\n    ")
-    out.spans.emplace_back(start, out.text.size() - start);
-  }
-  // The writer is left open on purpose: only the spans are used.
-}
-
-// The findings array's elements. A large scan lists hundreds of thousands of
-// findings, most of the report and, written by one thread, most of its time:
-// batches are rendered on all cores, then written in order. Each element goes
-// through the report writer as a zero-length raw value, so that it writes the
-// separator and indentation and counts the element, then its text follows
-// directly: the output is byte for byte what writing them one by one gives.
+// The findings array's elements, rendered on all cores (see WriteJsonItems).
 void WriteFindings(Writer& w, ReportOutput& stream, const ScanReport& r) {
   std::vector<const engine::Finding*> listed;
   for (const engine::Finding& f : *r.findings) {
     if (Listed(r, f)) listed.push_back(&f);
   }
-  constexpr size_t kSerial = 512;  // below this, threads are not worth starting
-  constexpr size_t kBatch = 8192;  // findings rendered ahead: ~15 MB of text
-  unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  if (listed.size() < kSerial || threads == 1) {
-    for (const engine::Finding* f : listed) FindingObject(w, *f);
-    return;
-  }
-  std::vector<RenderedFindings> parts(threads);
-  for (size_t batch = 0; batch < listed.size(); batch += kBatch) {
-    size_t batch_end = std::min(listed.size(), batch + kBatch);
-    size_t per_thread = (batch_end - batch + threads - 1) / threads;
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) {
-      parts[t].text.clear();
-      parts[t].spans.clear();
-      size_t begin = std::min(batch_end, batch + t * per_thread);
-      size_t end = std::min(batch_end, begin + per_thread);
-      if (t + 1 < threads) {
-        pool.emplace_back(RenderFindings, std::cref(listed), begin, end, std::ref(parts[t]));
-      } else {
-        RenderFindings(listed, begin, end, parts[t]);
-      }
-    }
-    for (std::thread& t : pool) t.join();
-    for (const RenderedFindings& part : parts) {
-      for (const auto& [offset, length] : part.spans) {
-        w.RawValue(part.text.data() + offset, 0, rapidjson::kObjectType);
-        stream.Write(std::string_view(part.text).substr(offset, length));
-      }
-    }
-  }
+  auto open = [](Writer& pw) {
+    pw.StartObject();
+    Key(pw, "findings");
+    pw.StartArray();
+  };
+  WriteJsonItems(w, stream, listed.size(), open,
+                 [&](size_t i, Writer& out) { FindingObject(out, *listed[i]); });
 }
 
 void WriteReport(const ScanReport& r, ReportOutput& stream) {

@@ -73,6 +73,9 @@ class Xml {
   explicit Xml(ReportOutput& out) : out_(out) {
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   }
+  // A fragment that continues a document at nesting `depth`.
+  Xml(ReportOutput& out, int depth) : out_(out), depth_(depth) {}
+  int depth() const { return depth_; }
   void Open(std::string_view tag,
             std::initializer_list<std::pair<std::string_view, std::string>> attrs,
             bool empty = false) {
@@ -269,7 +272,10 @@ void JunitTo(const ScanReport& r, ReportOutput& out) {
     x.Open("property", {{"name", "evaluated"}, {"value", std::to_string(s.evaluated)}}, true);
     x.Open("property", {{"name", "passed"}, {"value", std::to_string(s.passed)}}, true);
     x.Close("properties");
-    for (const engine::Finding* f : s.cases) TestCase(x, *f);
+    WriteItems(out, s.cases.size(), [&](size_t k, ReportOutput& part) {
+      Xml fragment(part, x.depth());
+      TestCase(fragment, *s.cases[k]);
+    });
     x.Close("testsuite");
   }
   if (!errors.empty()) {

@@ -7,10 +7,17 @@
 // Flush), so JSON-based reports write through it too.
 #pragma once
 
+#include <rapidjson/rapidjson.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
 
 namespace kspm::report {
 
@@ -75,5 +82,105 @@ class ReportOutput {
   char buffer_[64 * 1024];
   size_t used_ = 0;
 };
+
+// Writes items [0, count) in order, each rendered by `render(index, out)`.
+// A large scan lists hundreds of thousands of findings: batches are rendered
+// ahead on all cores, each thread into its own text, then written in order,
+// so the bytes are exactly those of a serial loop. `render` must be safe to
+// call from several threads at once.
+template <typename Render>
+void WriteItems(ReportOutput& out, size_t count, const Render& render) {
+  constexpr size_t kSerial = 512;  // below this, threads are not worth starting
+  constexpr size_t kBatch = 8192;  // items rendered ahead
+  unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  if (count < kSerial || threads == 1) {
+    for (size_t i = 0; i < count; ++i) render(i, out);
+    return;
+  }
+  std::vector<std::string> parts(threads);
+  auto render_span = [&render](size_t begin, size_t end, std::string& text) {
+    ReportOutput part(text);
+    for (size_t i = begin; i < end; ++i) render(i, part);
+  };
+  for (size_t batch = 0; batch < count; batch += kBatch) {
+    size_t batch_end = std::min(count, batch + kBatch);
+    size_t per_thread = (batch_end - batch + threads - 1) / threads;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      parts[t].clear();
+      size_t begin = std::min(batch_end, batch + t * per_thread);
+      size_t end = std::min(batch_end, begin + per_thread);
+      if (t + 1 < threads) {
+        pool.emplace_back(render_span, begin, end, std::ref(parts[t]));
+      } else {
+        render_span(begin, end, parts[t]);
+      }
+    }
+    for (std::thread& t : pool) t.join();
+    for (const std::string& part : parts) out.Write(part);
+  }
+}
+
+// The same for JSON: writes `count` objects as elements of the array the
+// rapidjson writer `w` (writing to `stream`) is in, each rendered by
+// `render(index, writer)`. `open(writer)` must open the nesting `w` is in, so
+// that a thread's writer indents alike. Each element goes through `w` as a
+// zero-length raw value, so that it writes the separator and indentation and
+// counts the element; its rendered text follows directly. The output is byte
+// for byte what writing the objects one by one through `w` gives.
+template <typename Writer, typename Open, typename Render>
+void WriteJsonItems(Writer& w, ReportOutput& stream, size_t count, const Open& open,
+                    const Render& render) {
+  constexpr size_t kSerial = 512;
+  constexpr size_t kBatch = 8192;
+  unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  if (count < kSerial || threads == 1) {
+    for (size_t i = 0; i < count; ++i) render(i, w);
+    return;
+  }
+  struct Part {
+    std::string text;
+    std::vector<std::pair<size_t, size_t>> spans;  // offset and length of each object
+  };
+  std::vector<Part> parts(threads);
+  auto render_span = [&](size_t begin, size_t end, Part& part) {
+    ReportOutput out(part.text);
+    Writer pw(out);
+    pw.SetIndent(' ', 2);
+    open(pw);
+    for (size_t i = begin; i < end; ++i) {
+      out.Flush();
+      size_t start = part.text.size();
+      render(i, pw);
+      out.Flush();
+      start = part.text.find('{', start);  // after the separator (",\n    ")
+      part.spans.emplace_back(start, part.text.size() - start);
+    }
+    // The writer is left open on purpose: only the spans are used.
+  };
+  for (size_t batch = 0; batch < count; batch += kBatch) {
+    size_t batch_end = std::min(count, batch + kBatch);
+    size_t per_thread = (batch_end - batch + threads - 1) / threads;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      parts[t].text.clear();
+      parts[t].spans.clear();
+      size_t begin = std::min(batch_end, batch + t * per_thread);
+      size_t end = std::min(batch_end, begin + per_thread);
+      if (t + 1 < threads) {
+        pool.emplace_back(render_span, begin, end, std::ref(parts[t]));
+      } else {
+        render_span(begin, end, parts[t]);
+      }
+    }
+    for (std::thread& t : pool) t.join();
+    for (const Part& part : parts) {
+      for (const auto& [offset, length] : part.spans) {
+        w.RawValue(part.text.data() + offset, 0, rapidjson::kObjectType);
+        stream.Write(std::string_view(part.text).substr(offset, length));
+      }
+    }
+  }
+}
 
 }  // namespace kspm::report

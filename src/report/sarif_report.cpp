@@ -380,7 +380,17 @@ void SarifTo(const ScanReport& r, ReportOutput& out) {
   w.StartArray();
   auto failing = SortedFindings(
       r, [](const engine::Finding& f) { return f.status == engine::FindingStatus::kFail; });
-  for (const engine::Finding* f : failing) Result(w, *f, rule_index.at(f->rule));
+  auto open = [](Writer& pw) {
+    pw.StartObject();
+    Key(pw, "runs");
+    pw.StartArray();
+    pw.StartObject();
+    Key(pw, "results");
+    pw.StartArray();
+  };
+  WriteJsonItems(w, out, failing.size(), open, [&](size_t i, Writer& writer) {
+    Result(writer, *failing[i], rule_index.at(failing[i]->rule));
+  });
   w.EndArray();
 
   Key(w, "properties");

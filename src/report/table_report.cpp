@@ -276,9 +276,13 @@ void TableTo(const ScanReport& r, bool color, ReportOutput& out) {
     for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     p.Line(p.Paint(SeverityStyle(severity), name) + " · " +
            Plural(n, "failing finding", "failing findings"));
-    for (; i < failing.size() && failing[i]->rule->info.severity == severity; ++i) {
-      FailingFinding(p, *failing[i]);
-    }
+    size_t end = i;
+    while (end < failing.size() && failing[end]->rule->info.severity == severity) ++end;
+    WriteItems(out, end - i, [&, first = i](size_t k, ReportOutput& part) {
+      Printer printer(color, part);
+      FailingFinding(printer, *failing[first + k]);
+    });
+    i = end;
     p.Line();
   }
   if (failing.empty()) {
@@ -292,7 +296,10 @@ void TableTo(const ScanReport& r, bool color, ReportOutput& out) {
   if (!excepted.empty()) {
     p.Line(p.Paint(Style::kExcepted, "EXCEPTED") + " · " +
            Plural(excepted.size(), "finding accepted as a risk", "findings accepted as risks"));
-    for (const engine::Finding* f : excepted) ExceptedFinding(p, *f);
+    WriteItems(out, excepted.size(), [&](size_t k, ReportOutput& part) {
+      Printer printer(color, part);
+      ExceptedFinding(printer, *excepted[k]);
+    });
     p.Line();
   }
 
@@ -301,14 +308,20 @@ void TableTo(const ScanReport& r, bool color, ReportOutput& out) {
         r, [](const engine::Finding& f) { return f.status == engine::FindingStatus::kPass; });
     if (!passed.empty()) {
       p.Line(p.Paint(Style::kGood, "PASSED") + " · " + std::to_string(passed.size()));
-      for (const engine::Finding* f : passed) BriefFinding(p, *f);
+      WriteItems(out, passed.size(), [&](size_t k, ReportOutput& part) {
+        Printer printer(color, part);
+        BriefFinding(printer, *passed[k]);
+      });
       p.Line();
     }
     auto skipped = SortedFindings(
         r, [](const engine::Finding& f) { return f.status == engine::FindingStatus::kSkipped; });
     if (!skipped.empty()) {
       p.Line(p.Paint(Style::kDim, "SKIPPED") + " · " + std::to_string(skipped.size()));
-      for (const engine::Finding* f : skipped) BriefFinding(p, *f);
+      WriteItems(out, skipped.size(), [&](size_t k, ReportOutput& part) {
+        Printer printer(color, part);
+        BriefFinding(printer, *skipped[k]);
+      });
       p.Line();
     }
   }
