@@ -372,10 +372,8 @@ std::string RenderJson(const ScanReport& r) {
   return out;
 }
 
-bool WriteJson(const ScanReport& r, std::FILE* out) {
-  ReportOutput stream(out);
-  WriteReport(r, stream);
-  return !stream.failed() && std::fflush(out) == 0;
+bool WriteJson(const ScanReport& r, std::FILE* file) {
+  return WriteToFile(file, [&](ReportOutput& out) { WriteReport(r, out); });
 }
 
 }  // namespace kspm::report

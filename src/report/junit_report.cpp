@@ -297,19 +297,11 @@ void JunitTo(const ScanReport& r, ReportOutput& out) {
 }  // namespace
 
 std::string RenderJunit(const ScanReport& r) {
-  std::string text;
-  {
-    ReportOutput out(text);
-    JunitTo(r, out);
-  }
-  return text;
+  return RenderToString([&](ReportOutput& out) { JunitTo(r, out); });
 }
 
 bool WriteJunit(const ScanReport& r, std::FILE* file) {
-  ReportOutput out(file);
-  JunitTo(r, out);
-  out.Flush();
-  return !out.failed() && std::fflush(file) == 0;
+  return WriteToFile(file, [&](ReportOutput& out) { JunitTo(r, out); });
 }
 
 }  // namespace kspm::report

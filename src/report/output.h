@@ -83,6 +83,63 @@ class ReportOutput {
   size_t used_ = 0;
 };
 
+// Runs a report function `fn(ReportOutput&)` into a string.
+template <typename Fn>
+std::string RenderToString(const Fn& fn) {
+  std::string text;
+  {
+    ReportOutput out(text);
+    fn(out);
+  }
+  return text;
+}
+
+// Streams a report function `fn(ReportOutput&)` to `file`; false if a write failed.
+template <typename Fn>
+bool WriteToFile(std::FILE* file, const Fn& fn) {
+  ReportOutput out(file);
+  fn(out);
+  out.Flush();
+  return !out.failed() && std::fflush(file) == 0;
+}
+
+namespace internal {
+
+inline constexpr size_t kSerialItems = 512;  // below this, threads are not worth starting
+inline constexpr size_t kBatchItems = 8192;  // items rendered ahead
+
+inline unsigned RenderThreads() {
+  return std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+}
+
+// Splits [0, count) into batches and each batch into one span per thread:
+// `render_span(begin, end, part)` runs for every span at once, then
+// `emit(part)` for each part in order.
+template <typename Part, typename RenderSpan, typename Emit>
+void RenderInBatches(size_t count, const RenderSpan& render_span, const Emit& emit) {
+  unsigned threads = RenderThreads();
+  std::vector<Part> parts(threads);
+  for (size_t batch = 0; batch < count; batch += kBatchItems) {
+    size_t batch_end = std::min(count, batch + kBatchItems);
+    size_t per_thread = (batch_end - batch + threads - 1) / threads;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      parts[t] = Part{};
+      size_t begin = std::min(batch_end, batch + t * per_thread);
+      size_t end = std::min(batch_end, begin + per_thread);
+      if (t + 1 < threads) {
+        pool.emplace_back(std::cref(render_span), begin, end, std::ref(parts[t]));
+      } else {
+        render_span(begin, end, parts[t]);
+      }
+    }
+    for (std::thread& t : pool) t.join();
+    for (const Part& part : parts) emit(part);
+  }
+}
+
+}  // namespace internal
+
 // Writes items [0, count) in order, each rendered by `render(index, out)`.
 // A large scan lists hundreds of thousands of findings: batches are rendered
 // ahead on all cores, each thread into its own text, then written in order,
@@ -90,35 +147,16 @@ class ReportOutput {
 // call from several threads at once.
 template <typename Render>
 void WriteItems(ReportOutput& out, size_t count, const Render& render) {
-  constexpr size_t kSerial = 512;  // below this, threads are not worth starting
-  constexpr size_t kBatch = 8192;  // items rendered ahead
-  unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  if (count < kSerial || threads == 1) {
+  if (count < internal::kSerialItems || internal::RenderThreads() == 1) {
     for (size_t i = 0; i < count; ++i) render(i, out);
     return;
   }
-  std::vector<std::string> parts(threads);
   auto render_span = [&render](size_t begin, size_t end, std::string& text) {
     ReportOutput part(text);
     for (size_t i = begin; i < end; ++i) render(i, part);
   };
-  for (size_t batch = 0; batch < count; batch += kBatch) {
-    size_t batch_end = std::min(count, batch + kBatch);
-    size_t per_thread = (batch_end - batch + threads - 1) / threads;
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) {
-      parts[t].clear();
-      size_t begin = std::min(batch_end, batch + t * per_thread);
-      size_t end = std::min(batch_end, begin + per_thread);
-      if (t + 1 < threads) {
-        pool.emplace_back(render_span, begin, end, std::ref(parts[t]));
-      } else {
-        render_span(begin, end, parts[t]);
-      }
-    }
-    for (std::thread& t : pool) t.join();
-    for (const std::string& part : parts) out.Write(part);
-  }
+  internal::RenderInBatches<std::string>(count, render_span,
+                                         [&out](const std::string& part) { out.Write(part); });
 }
 
 // The same for JSON: writes `count` objects as elements of the array the
@@ -131,10 +169,7 @@ void WriteItems(ReportOutput& out, size_t count, const Render& render) {
 template <typename Writer, typename Open, typename Render>
 void WriteJsonItems(Writer& w, ReportOutput& stream, size_t count, const Open& open,
                     const Render& render) {
-  constexpr size_t kSerial = 512;
-  constexpr size_t kBatch = 8192;
-  unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  if (count < kSerial || threads == 1) {
+  if (count < internal::kSerialItems || internal::RenderThreads() == 1) {
     for (size_t i = 0; i < count; ++i) render(i, w);
     return;
   }
@@ -142,7 +177,6 @@ void WriteJsonItems(Writer& w, ReportOutput& stream, size_t count, const Open& o
     std::string text;
     std::vector<std::pair<size_t, size_t>> spans;  // offset and length of each object
   };
-  std::vector<Part> parts(threads);
   auto render_span = [&](size_t begin, size_t end, Part& part) {
     ReportOutput out(part.text);
     Writer pw(out);
@@ -158,29 +192,12 @@ void WriteJsonItems(Writer& w, ReportOutput& stream, size_t count, const Open& o
     }
     // The writer is left open on purpose: only the spans are used.
   };
-  for (size_t batch = 0; batch < count; batch += kBatch) {
-    size_t batch_end = std::min(count, batch + kBatch);
-    size_t per_thread = (batch_end - batch + threads - 1) / threads;
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) {
-      parts[t].text.clear();
-      parts[t].spans.clear();
-      size_t begin = std::min(batch_end, batch + t * per_thread);
-      size_t end = std::min(batch_end, begin + per_thread);
-      if (t + 1 < threads) {
-        pool.emplace_back(render_span, begin, end, std::ref(parts[t]));
-      } else {
-        render_span(begin, end, parts[t]);
-      }
+  internal::RenderInBatches<Part>(count, render_span, [&](const Part& part) {
+    for (const auto& [offset, length] : part.spans) {
+      w.RawValue(part.text.data() + offset, 0, rapidjson::kObjectType);
+      stream.Write(std::string_view(part.text).substr(offset, length));
     }
-    for (std::thread& t : pool) t.join();
-    for (const Part& part : parts) {
-      for (const auto& [offset, length] : part.spans) {
-        w.RawValue(part.text.data() + offset, 0, rapidjson::kObjectType);
-        stream.Write(std::string_view(part.text).substr(offset, length));
-      }
-    }
-  }
+  });
 }
 
 }  // namespace kspm::report

@@ -434,19 +434,11 @@ void SarifTo(const ScanReport& r, ReportOutput& out) {
 }  // namespace
 
 std::string RenderSarif(const ScanReport& r) {
-  std::string text;
-  {
-    ReportOutput out(text);
-    SarifTo(r, out);
-  }
-  return text;
+  return RenderToString([&](ReportOutput& out) { SarifTo(r, out); });
 }
 
 bool WriteSarif(const ScanReport& r, std::FILE* file) {
-  ReportOutput out(file);
-  SarifTo(r, out);
-  out.Flush();
-  return !out.failed() && std::fflush(file) == 0;
+  return WriteToFile(file, [&](ReportOutput& out) { SarifTo(r, out); });
 }
 
 }  // namespace kspm::report

@@ -402,19 +402,11 @@ void TableTo(const ScanReport& r, bool color, ReportOutput& out) {
 }  // namespace
 
 std::string RenderTable(const ScanReport& r, bool color) {
-  std::string text;
-  {
-    ReportOutput out(text);
-    TableTo(r, color, out);
-  }
-  return text;
+  return RenderToString([&](ReportOutput& out) { TableTo(r, color, out); });
 }
 
 bool WriteTable(const ScanReport& r, bool color, std::FILE* file) {
-  ReportOutput out(file);
-  TableTo(r, color, out);
-  out.Flush();
-  return !out.failed() && std::fflush(file) == 0;
+  return WriteToFile(file, [&](ReportOutput& out) { TableTo(r, color, out); });
 }
 
 }  // namespace kspm::report
