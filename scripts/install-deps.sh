@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libfmt-dev
   libre2-dev  # secret matching (RE2::Set); Hyperscan is added below on x86-64
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-jsonschema
+  python3 python3-jsonschema python3-yaml  # schema validation; type-confusion mutants
   time  # GNU /usr/bin/time: peak RSS in scripts/bench.sh
   # Kubernetes' own YAML reader (../shared/tools/k8s-yaml-oracle, built by the
   # decoder's differential test) and valgrind for the decoder robustness test.
