@@ -8,6 +8,7 @@
 #include <charconv>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/network_model.h"
 #include "rules/builtin.h"
@@ -60,6 +61,15 @@ Rule NamespaceRule() {
   return r;
 }
 
+// kubescape's CIS 5.2.x controls (C-0193..C-0204) are evaluated on the Namespace:
+// they fail one whose pod-security.kubernetes.io/enforce label is missing or
+// too weak, which kspm splits into CFG-001 (missing) and CFG-002 (privileged).
+std::vector<engine::Equivalent> KubescapePsaControls() {
+  std::vector<engine::Equivalent> out;
+  for (int n = 193; n <= 204; ++n) out.push_back({"kubescape", "C-0" + std::to_string(n)});
+  return out;
+}
+
 void RegisterPsaRules(engine::RuleRegistry& registry) {
   Rule missing = NamespaceRule();
   missing.info.id = "CFG-001";
@@ -75,6 +85,7 @@ void RegisterPsaRules(engine::RuleRegistry& registry) {
       "workloads that cannot yet meet restricted), and add warn and audit labels at the next "
       "stricter level to see what would break.";
   missing.info.controls = {"cis:5.2.1", "nsa:pod-security-enforcement"};
+  missing.info.equivalents = KubescapePsaControls();
   missing.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (res.Label(kEnforceLabel) != nullptr) return;
     v.Fail(engine::MissingField(LabelsOrAncestor(res), LabelPointer(kEnforceLabel),
@@ -97,6 +108,7 @@ void RegisterPsaRules(engine::RuleRegistry& registry) {
       "Set pod-security.kubernetes.io/enforce to baseline or restricted; move the workloads "
       "that genuinely need host access into a dedicated, tightly controlled namespace.";
   privileged.info.controls = {"cis:5.2.1", "nsa:pod-security-enforcement"};
+  privileged.info.equivalents = KubescapePsaControls();
   privileged.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     const Node* level = res.Label(kEnforceLabel);
     if (level == nullptr) return v.NotApplicable();  // CFG-001 reports the missing label
@@ -154,7 +166,8 @@ void RegisterPsaRules(engine::RuleRegistry& registry) {
 // Namespaces (as Namespace objects in the input) that hold no object of `kind`.
 void RegisterNamespaceCoverageRule(engine::RuleRegistry& registry, std::string id, std::string slug,
                                    std::string kind, std::string title, std::string description,
-                                   std::string remediation, std::vector<std::string> controls) {
+                                   std::string remediation, std::vector<std::string> controls,
+                                   std::vector<engine::Equivalent> equivalents) {
   Rule r;
   r.info.id = std::move(id);
   r.info.slug = std::move(slug);
@@ -164,6 +177,7 @@ void RegisterNamespaceCoverageRule(engine::RuleRegistry& registry, std::string i
   r.info.description = std::move(description);
   r.info.remediation = std::move(remediation);
   r.info.controls = std::move(controls);
+  r.info.equivalents = std::move(equivalents);
   r.info.references = {"https://kubernetes.io/docs/concepts/policy/"};
   r.inventory_check = [kind](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     std::set<std::string, std::less<>> covered;
@@ -615,14 +629,14 @@ void RegisterClusterConfigRules(engine::RuleRegistry& registry) {
       "Without a LimitRange, containers that declare no requests or limits get none: one of them "
       "can take a node's whole CPU or memory and starve its neighbours.",
       "Add a LimitRange to the namespace with default requests and limits for containers.",
-      {"nsa:resource-policies", "mitre:T1496"});
+      {"nsa:resource-policies", "mitre:T1496"}, {{"trivy", "KSV039"}});
   RegisterNamespaceCoverageRule(
       registry, "CFG-005", "namespace-without-resourcequota", "ResourceQuota",
       "Namespace without a ResourceQuota",
       "Without a ResourceQuota, a team, a runaway controller or an attacker with create rights "
       "in the namespace can consume the cluster's capacity and object storage.",
       "Add a ResourceQuota to the namespace bounding CPU, memory, pods and object counts.",
-      {"nsa:resource-policies", "mitre:T1499"});
+      {"nsa:resource-policies", "mitre:T1499"}, {{"trivy", "KSV040"}});
   RegisterWebhookRule(registry);
   RegisterPsaVisibilityRules(registry);
   RegisterLimitRangeDefaultsRule(registry);

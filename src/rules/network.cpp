@@ -128,7 +128,8 @@ void RegisterNamespaceRules(engine::RuleRegistry& registry) {
       "workload needs.";
   any.info.controls = {"cis:5.3.2", "nsa:network-policies", "mitre:T1046"};
   any.info.references = {kPolicyDocs};
-  any.info.equivalents = {{"kubescape", "C-0206"}, {"kubescape", "C-0054"}};
+  any.info.equivalents = {
+      {"kubescape", "C-0206"}, {"kubescape", "C-0054"}, {"kubescape", "C-0049"}};
   any.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kNamespacesOnly);
     for (const net::Namespace& ns : m.namespaces()) {
@@ -253,7 +254,9 @@ void RegisterIsolationRule(engine::RuleRegistry& registry) {
       "pod), then allow only the sources it needs.";
   r.info.controls = {"nsa:network-policies", "mitre:T1046"};
   r.info.references = {kPolicyDocs, kPolicyApi};
-  r.info.equivalents = {{"kubescape", "C-0260"}, {"kube-score", "pod-networkpolicy"}};
+  r.info.equivalents = {{"kubescape", "C-0260"},
+                        {"kube-score", "pod-networkpolicy"},
+                        {"polaris", "missingNetworkPolicy"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
     for (const net::Workload& w : m.workloads()) {
@@ -358,7 +361,6 @@ void RegisterPolicyContentRules(engine::RuleRegistry& registry) {
       "that really need access.";
   in.info.controls = {"nsa:network-policies", "mitre:T1190"};
   in.info.references = {kPolicyDocs, kPolicyApi};
-  in.info.equivalents = {{"trivy", "AVD-KUBE-0001"}};
   in.kinds = {"NetworkPolicy"};
   in.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     CheckOpenRules(res, v, true);
@@ -378,7 +380,6 @@ void RegisterPolicyContentRules(engine::RuleRegistry& registry) {
       "169.254.169.254/32), or route outbound traffic through an egress proxy.";
   eg.info.controls = {"nsa:network-policies"};
   eg.info.references = {kPolicyDocs, kPolicyApi};
-  eg.info.equivalents = {{"trivy", "AVD-KUBE-0002"}};
   eg.kinds = {"NetworkPolicy"};
   eg.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     CheckOpenRules(res, v, false);
@@ -656,6 +657,8 @@ void RegisterServiceRules(engine::RuleRegistry& registry) {
       "a policy engine to an allowed list.";
   ext.info.references = {"https://github.com/kubernetes/kubernetes/issues/97076",
                          std::string(kServiceDocs) + "#external-ips"};
+  // trivy's KSV108 reports externalIPs together with externalName (NET-021).
+  ext.info.equivalents = {{"trivy", "KSV108"}};
   ext.kinds = {"Service"};
   ext.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!IsCoreService(res)) return v.NotApplicable();
@@ -692,7 +695,7 @@ void RegisterIngressRules(engine::RuleRegistry& registry) {
       "example from cert-manager), and keep HTTP redirected to HTTPS.";
   tls.info.controls = {"nsa:encryption-in-transit"};
   tls.info.references = {std::string(kIngressDocs) + "#tls"};
-  tls.info.equivalents = {{"polaris", "tlsSettingsMissing"}};
+  tls.info.equivalents = {{"polaris", "tlsSettingsMissing"}, {"kubescape", "C-0263"}};
   tls.kinds = {"Ingress"};
   tls.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!net::IsKubernetesIngress(res)) return v.NotApplicable();

@@ -47,7 +47,9 @@ std::vector<PssRuleSpec> Specs() {
         {"kubescape", "C-0041"},
         {"trivy", "KSV008"},
         {"trivy", "KSV009"},
-        {"trivy", "KSV010"}}},
+        {"trivy", "KSV010"},
+        {"kubescape", "C-0275"},
+        {"kubescape", "C-0276"}}},
       {"PSS-002",
        "privileged-container",
        "privileged",
@@ -75,11 +77,7 @@ std::vector<PssRuleSpec> Specs() {
        "AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, "
        "SETGID, SETPCAP, SETUID, SYS_CHROOT.",
        {"cis:5.2.9", "nsa:privileged-containers", "mitre:T1611"},
-       {{"polaris", "dangerousCapabilities"},
-        {"polaris", "insecureCapabilities"},
-        {"kubescape", "C-0046"},
-        {"trivy", "KSV005"},
-        {"trivy", "KSV022"}}},
+       {{"trivy", "KSV022"}}},
       {"PSS-004",
        "host-path-volume",
        "hostPathVolumes",
@@ -116,7 +114,7 @@ std::vector<PssRuleSpec> Specs() {
        "securityContext, and remove container.apparmor.security.beta.kubernetes.io annotations "
        "whose value is not runtime/default or localhost/<profile>.",
        {"nsa:container-hardening", "mitre:T1611"},
-       {{"kubescape", "C-0055"}, {"trivy", "KSV002"}}},
+       {{"trivy", "KSV002"}}},
       {"PSS-007",
        "selinux-options",
        "seLinuxOptions",
@@ -128,7 +126,7 @@ std::vector<PssRuleSpec> Specs() {
        "container_init_t, container_kvm_t or (from Kubernetes 1.31) container_engine_t. "
        "seLinuxOptions.level may be set.",
        {"nsa:container-hardening", "mitre:T1611"},
-       {{"kubescape", "C-0055"}, {"trivy", "KSV025"}}},
+       {{"trivy", "KSV025"}}},
       {"PSS-008",
        "unmasked-proc-mount",
        "procMount",
@@ -140,7 +138,7 @@ std::vector<PssRuleSpec> Specs() {
        "Remove securityContext.procMount or set it to Default. From Kubernetes 1.35 the baseline "
        "level allows Unmasked only for pods with hostUsers: false.",
        {"nsa:container-hardening", "mitre:T1611"},
-       {{"trivy", "KSV027"}}},
+       {{"trivy", "KSV027"}, {"polaris", "procMount"}}},
       {"PSS-009",
        "seccomp-unconfined",
        "seccompProfile_baseline",
@@ -153,7 +151,7 @@ std::vector<PssRuleSpec> Specs() {
        "unset); before Kubernetes 1.19 use the seccomp annotations with runtime/default, "
        "docker/default or localhost/<profile>.",
        {"nsa:container-hardening", "mitre:T1611"},
-       {{"trivy", "KSV104"}, {"kubescape", "C-0055"}}},
+       {{"trivy", "KSV104"}}},
       {"PSS-010",
        "unsafe-sysctls",
        "sysctls",
@@ -178,7 +176,7 @@ std::vector<PssRuleSpec> Specs() {
        "Remove securityContext.windowsOptions.hostProcess (or set it to false) at pod and "
        "container level.",
        {"cis:5.2.10", "nsa:privileged-containers", "mitre:T1611"},
-       {{"trivy", "KSV103"}}},
+       {{"trivy", "KSV103"}, {"polaris", "hostProcess"}}},
       {"PSS-012",
        "host-probes-lifecycle",
        "hostProbesAndHostLifecycle",
@@ -225,10 +223,7 @@ std::vector<PssRuleSpec> Specs() {
        "Set securityContext.runAsNonRoot: true at pod level (or on every container) and build "
        "images that run as a non-zero UID.",
        {"cis:5.2.7", "nsa:non-root-containers"},
-       {{"polaris", "runAsRootAllowed"},
-        {"kubescape", "C-0013"},
-        {"trivy", "KSV012"},
-        {"kube-score", "container-security-context-user-group-id"}}},
+       {{"polaris", "runAsRootAllowed"}, {"kubescape", "C-0013"}, {"trivy", "KSV012"}}},
       {"PSS-016",
        "run-as-root-user",
        "runAsUser",
@@ -260,7 +255,7 @@ std::vector<PssRuleSpec> Specs() {
        "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add back only "
        "NET_BIND_SERVICE if the workload binds ports below 1024.",
        {"cis:5.2.8", "cis:5.2.9", "nsa:container-hardening", "mitre:T1611"},
-       {{"trivy", "KSV003"}, {"trivy", "KSV106"}, {"kubescape", "C-0055"}}},
+       {{"trivy", "KSV003"}, {"trivy", "KSV106"}, {"polaris", "insecureCapabilities"}}},
       {"PSS-019",
        "proc-mount-restricted",
        "procMount_restricted",
@@ -270,7 +265,7 @@ std::vector<PssRuleSpec> Specs() {
        "(hostUsers: false), where the baseline level allows it from Kubernetes 1.35.",
        "Remove securityContext.procMount or set it to Default.",
        {"nsa:container-hardening", "mitre:T1611"},
-       {{"trivy", "KSV027"}}},
+       {{"trivy", "KSV027"}, {"polaris", "procMount"}}},
   };
 }
 

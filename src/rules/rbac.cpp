@@ -488,7 +488,14 @@ std::vector<CapabilityRuleSpec> CapabilitySpecs() {
        "operator roles, and use ephemeral debug containers under audit instead.",
        "no create or get on pods/exec and pods/attach",
        {"nsa:rbac", "mitre:T1609"},
-       {{"kubescape", "C-0002"}, {"trivy", "KSV053"}, {"trivy", "KSV054"}}},
+       {{"kubescape", "C-0002"},
+        {"trivy", "KSV053"},
+        {"trivy", "KSV054"},
+        {"polaris", "clusterrolePodExecAttach"},
+        {"polaris", "rolePodExecAttach"},
+        {"polaris", "clusterrolebindingPodExecAttach"},
+        {"polaris", "rolebindingClusterRolePodExecAttach"},
+        {"polaris", "rolebindingRolePodExecAttach"}}},
       {"RBAC-006",
        "role-port-forwards",
        "Role can port-forward to pods",
@@ -513,7 +520,7 @@ std::vector<CapabilityRuleSpec> CapabilitySpecs() {
        "delegated administrator may hand out.",
        "no escalate or bind (or bind limited by resourceNames)",
        {"cis:5.1.8", "nsa:rbac", "mitre:T1098.006"},
-       {{"kubescape", "C-0191"}}},
+       {{"kubescape", "C-0191"}, {"trivy", "KSV051"}, {"trivy", "KSV052"}}},
       {"RBAC-008",
        "role-impersonates",
        "Role can impersonate users, groups or service accounts",
@@ -525,7 +532,7 @@ std::vector<CapabilityRuleSpec> CapabilitySpecs() {
        "Remove impersonate, or limit it with resourceNames to specific, unprivileged identities.",
        "no impersonate (or impersonate limited to unprivileged names)",
        {"cis:5.1.8", "nsa:rbac", "mitre:T1078"},
-       {{"kubescape", "C-0065"}, {"trivy", "KSV043"}}},
+       {{"kubescape", "C-0065"}, {"kubescape", "C-0191"}, {"trivy", "KSV043"}}},
       {"RBAC-009",
        "role-proxies-to-nodes",
        "Role can use the kubelet API through nodes/proxy",
@@ -622,7 +629,7 @@ std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
        "workload must write (a leader-election lock, its own state), or move locks to Leases.",
        "no write access to configmaps (or resourceNames limiting it)",
        {"nsa:rbac"},
-       {{"trivy", "KSV049"}}},
+       {{"trivy", "KSV049"}, {"trivy", "KSV115"}}},
       {"RBAC-026",
        "role-manages-rbac",
        "Role can create, change or delete roles and bindings",
@@ -637,7 +644,7 @@ std::vector<CapabilityRuleSpec> MoreCapabilitySpecs() {
        "role through a RoleBinding instead of custom RBAC write rules.",
        "no create, update, patch or delete on roles and bindings",
        {"nsa:rbac", "mitre:T1098.006"},
-       {{"trivy", "KSV050"}}},
+       {{"trivy", "KSV050"}, {"trivy", "KSV055"}}},
       {"RBAC-027",
        "role-writes-endpoints",
        "Role can write Endpoints or EndpointSlices",
@@ -762,7 +769,11 @@ void RegisterWildcardRules(engine::RuleRegistry& registry) {
   full.info.controls = {"cis:5.1.3",  "cis:5.1.1",  "cis:5.1.2",  "cis:5.1.4",
                         "cis:5.1.8",  "cis:5.1.9",  "cis:5.1.10", "cis:5.1.11",
                         "cis:5.1.12", "cis:5.1.13", "nsa:rbac",   "mitre:T1078"};
-  full.info.equivalents = {{"trivy", "KSV044"}, {"kubescape", "C-0187"}};
+  full.info.equivalents = {{"trivy", "KSV044"},
+                           {"trivy", "KSV045"},
+                           {"trivy", "KSV046"},
+                           {"trivy", "KSV112"},
+                           {"kubescape", "C-0187"}};
   full.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!RoleInScope(res, v)) return;
     uint32_t index = 0;
@@ -792,7 +803,8 @@ void RegisterWildcardRules(engine::RuleRegistry& registry) {
       "List the verbs, resources and API groups explicitly. Rules that are \"*\" on all three are "
       "reported by RBAC-001 instead.";
   wild.info.controls = {"cis:5.1.3", "nsa:rbac"};
-  wild.info.equivalents = {{"trivy", "KSV045"}, {"trivy", "KSV046"}, {"kubescape", "C-0187"}};
+  wild.info.equivalents = {
+      {"trivy", "KSV045"}, {"trivy", "KSV046"}, {"trivy", "KSV112"}, {"kubescape", "C-0187"}};
   wild.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!RoleInScope(res, v)) return;
     uint32_t index = 0;
@@ -1004,7 +1016,7 @@ void RegisterSubjectRules(engine::RuleRegistry& registry) {
       "Remove system:anonymous and system:unauthenticated from the binding's subjects; bind "
       "the permissions to authenticated identities.";
   anon.info.controls = {"nsa:authentication", "nsa:rbac", "mitre:T1078"};
-  anon.info.equivalents = {{"trivy", "KSV122"}};
+  anon.info.equivalents = {{"trivy", "KSV122"}, {"kubescape", "C-0262"}};
   anon.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     // Kubernetes binds its public health and version endpoints to everyone.
     static constexpr std::string_view kExempt[] = {"system:public-info-viewer"};
@@ -1032,6 +1044,7 @@ void RegisterSubjectRules(engine::RuleRegistry& registry) {
       "Bind the role to the specific users, groups or service accounts that need it. (A role "
       "that grants only the use verb, as PodSecurityPolicy and SCC roles do, is not reported.)";
   all.info.controls = {"nsa:authentication", "nsa:rbac", "mitre:T1078"};
+  all.info.equivalents = {{"kubescape", "C-0265"}};
   all.check = [](const Resource& res, const RuleContext& ctx, Verdict& v) {
     static constexpr std::string_view kExempt[] = {"system:public-info-viewer", "system:discovery",
                                                    "system:basic-user"};
@@ -1175,7 +1188,12 @@ void RegisterClusterAdminRule(engine::RuleRegistry& registry) {
       "Bind a role with only the permissions the subject needs (admin or edit for namespace "
       "administrators, through RoleBindings); keep cluster-admin for break-glass accounts.";
   r.info.controls = {"cis:5.1.1", "nsa:rbac", "mitre:T1078", "mitre:T1098.006"};
-  r.info.equivalents = {{"kubescape", "C-0035"}, {"kubescape", "C-0185"}, {"trivy", "KSV111"}};
+  r.info.equivalents = {{"kubescape", "C-0035"},
+                        {"kubescape", "C-0185"},
+                        {"trivy", "KSV111"},
+                        {"polaris", "clusterrolebindingClusterAdmin"},
+                        {"polaris", "rolebindingClusterAdminClusterRole"},
+                        {"polaris", "rolebindingClusterAdminRole"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     rbac::Model model = rbac::Model::Build(*ctx.inventory);
     for (const rbac::Binding& b : model.bindings()) {
@@ -1397,7 +1415,7 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
       "automountServiceAccountToken: false where it does not call the API at all.";
   r.info.controls = {"cis:5.1.6", "nsa:service-account-tokens", "nsa:rbac", "mitre:T1528",
                      "mitre:T1552.007"};
-  r.info.equivalents = {{"kubescape", "C-0053"}};
+  r.info.equivalents = {{"kubescape", "C-0053"}, {"kubescape", "C-0267"}, {"kubescape", "C-0272"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     const core::Inventory& inv = *ctx.inventory;
     if (inv.pod_specs().empty()) return;

@@ -930,7 +930,8 @@ void RegisterSecretRules(engine::RuleRegistry& registry) {
         "a reference (a file path or an environment variable name) in the ConfigMap.";
     r.info.controls = {"nsa:secrets", "mitre:T1552", "mitre:T1552.001"};
     r.info.references = {kConfigMapDocs, kSecretGoodPractices};
-    r.info.equivalents = {{"kubescape", "C-0012"}, {"trivy", "KSV109"}};
+    r.info.equivalents = {
+        {"kubescape", "C-0012"}, {"trivy", "KSV109"}, {"polaris", "sensitiveConfigmapContent"}};
     r.check = CheckConfigMap;
     registry.Add(std::move(r));
   }

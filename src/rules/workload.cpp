@@ -1725,7 +1725,7 @@ void RegisterSecurityContextRules(engine::RuleRegistry& registry) {
        "volume is mounted.",
        "Use non-zero values for runAsGroup and fsGroup and remove 0 from supplementalGroups.",
        {"nsa:non-root-containers"},
-       {{"trivy", "KSV029"}},
+       {{"trivy", "KSV029"}, {"trivy", "KSV116"}},
        {kSecurityContextDocs}});
   group.check = PodCheck(&RootGroup);
   registry.Add(std::move(group));
@@ -1748,6 +1748,7 @@ void RegisterIdentityRules(engine::RuleRegistry& registry) {
        {{"polaris", "automountServiceAccountToken"},
         {"kubescape", "C-0034"},
         {"kubescape", "C-0190"},
+        {"kubescape", "C-0261"},
         {"trivy", "KSV036"}},
        {kServiceAccountDocs, kCis}});
   token.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
@@ -1840,7 +1841,11 @@ void RegisterImageRules(engine::RuleRegistry& registry) {
        "Mirror the image into an allowed registry and reference it there, or add the registry "
        "to the allow-list if it is trusted.",
        {"nsa:secure-images", "mitre:T1204.003"},
-       {{"kubescape", "C-0078"}},
+       {{"kubescape", "C-0078"},
+        {"trivy", "KSV032"},
+        {"trivy", "KSV033"},
+        {"trivy", "KSV034"},
+        {"trivy", "KSV035"}},
        {kImagesDocs}});
   registry_rule.check = OnPodSpec([](const PodSpecView& pod, const RuleContext& ctx, Verdict& v) {
     ImageRegistry(pod, ctx.allowed_registries, v);
@@ -1886,7 +1891,7 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
         "Mount only the specific node paths the workload needs, read-only, or replace the "
         "hostPath with a purpose-built volume type.",
         {"cis:5.2.11", "mitre:T1611"},
-        {{"kubescape", "C-0048"}},
+        {{"trivy", "KSV121"}},
         {kHostPathDocs}},
        workload::HostPathClass::kRoot,
        "the node's entire filesystem"});
@@ -1919,7 +1924,7 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
         "through ConfigMaps and Secrets; time zone data and CA bundles under /etc are not "
         "counted.",
         {"cis:5.2.11", "mitre:T1611", "mitre:T1552.001"},
-        {},
+        {{"trivy", "KSV121"}, {"kubescape", "C-0020"}},
         {kHostPathDocs}},
        workload::HostPathClass::kNodeConfig,
        "node configuration or credentials"});
@@ -1935,7 +1940,7 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
         "Remove the mount; node agents that need these paths belong in a dedicated, tightly "
         "controlled namespace and should mount them read-only.",
         {"cis:5.2.11", "mitre:T1611"},
-        {},
+        {{"trivy", "KSV121"}},
         {kHostPathDocs}},
        workload::HostPathClass::kKernel,
        "kernel or device interfaces"});
@@ -1950,7 +1955,7 @@ void RegisterHostPathRules(engine::RuleRegistry& registry) {
         "means code execution on the node; read access exposes other workloads' files.",
         "Remove the mount, or mount the single file or folder needed read-only.",
         {"cis:5.2.11", "mitre:T1611"},
-        {},
+        {{"trivy", "KSV121"}},
         {kHostPathDocs}},
        workload::HostPathClass::kSystem,
        "system binaries or container runtime storage"});
@@ -2156,7 +2161,7 @@ void RegisterCapabilityRules(engine::RuleRegistry& registry) {
        "Add NET_RAW (or ALL) to securityContext.capabilities.drop on every container and do not "
        "add it back; ping works without it on kernels that allow unprivileged ICMP sockets.",
        {"cis:5.2.8", "nsa:container-hardening", "mitre:T1046"},
-       {},
+       {{"trivy", "KSV119"}},
        {kSecurityContextDocs, kCis}});
   raw.check = PodCheck(&NetRawNotDropped);
   registry.Add(std::move(raw));
@@ -2183,6 +2188,7 @@ void RegisterResourceRules(engine::RuleRegistry& registry) {
                     {"nsa:resource-policies"},
                     {{"polaris", "cpuRequestsMissing"},
                      {"kubescape", "C-0050"},
+                     {"kubescape", "C-0268"},
                      {"trivy", "KSV015"},
                      {"kube-score", "container-resources"}},
                     {kResourcesDocs, kLimitRangeDocs}},
@@ -2202,6 +2208,7 @@ void RegisterResourceRules(engine::RuleRegistry& registry) {
                     {{"polaris", "cpuLimitsMissing"},
                      {"kubescape", "C-0050"},
                      {"kubescape", "C-0270"},
+                     {"kubescape", "C-0009"},
                      {"trivy", "KSV011"},
                      {"kube-score", "container-resources"}},
                     {kResourcesDocs, kLimitRangeDocs}},
@@ -2219,6 +2226,7 @@ void RegisterResourceRules(engine::RuleRegistry& registry) {
                     {"nsa:resource-policies"},
                     {{"polaris", "memoryRequestsMissing"},
                      {"kubescape", "C-0004"},
+                     {"kubescape", "C-0269"},
                      {"trivy", "KSV016"},
                      {"kube-score", "container-resources"}},
                     {kResourcesDocs, kLimitRangeDocs}},
@@ -2238,6 +2246,7 @@ void RegisterResourceRules(engine::RuleRegistry& registry) {
                     {{"polaris", "memoryLimitsMissing"},
                      {"kubescape", "C-0004"},
                      {"kubescape", "C-0271"},
+                     {"kubescape", "C-0009"},
                      {"trivy", "KSV018"},
                      {"kube-score", "container-resources"}},
                     {kResourcesDocs, kLimitRangeDocs}},
@@ -2362,7 +2371,10 @@ void RegisterAvailabilityRules(engine::RuleRegistry& registry) {
        "Run at least two replicas (spec.replicas, or minReplicas of the autoscaler), spread "
        "across nodes, for anything that serves requests.",
        {},
-       {{"polaris", "deploymentMissingReplicas"}},
+       {{"polaris", "deploymentMissingReplicas"},
+        {"polaris", "hpaMinAvailability"},
+        {"kube-score", "deployment-replicas"},
+        {"kube-score", "horizontalpodautoscaler-replicas"}},
        {"https://kubernetes.io/docs/concepts/workloads/controllers/deployment/"}});
   single.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     AutoscalerIndex hpas(*ctx.inventory);
@@ -2561,7 +2573,8 @@ void RegisterOperationsRules(engine::RuleRegistry& registry) {
        "count (the autoscaler's minReplicas when one scales the workload).",
        {"nsa:upgrades"},
        {{"polaris", "pdbDisruptionsIsZero"},
-        {"polaris", "pdbMinAvailableGreaterThanHPAMinReplicas"}},
+        {"polaris", "pdbMinAvailableGreaterThanHPAMinReplicas"},
+        {"polaris", "pdbMinAvailableGreaterThanOrEqualToHPAMinReplicas"}},
        {"https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
         "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/"}},
       {"PodDisruptionBudget"});
@@ -2686,7 +2699,7 @@ void RegisterOperationsRules(engine::RuleRegistry& registry) {
        "Keep one entry per variable name in each container's env; move shared values to an "
        "envFrom ConfigMap and override them in env.",
        {},
-       {{"kube-score", "environment-variable-key-duplication"}},
+       {{"kube-score", "environment-variable-key-duplication"}, {"kubescape", "C-0295"}},
        {"https://kubernetes.io/docs/tasks/inject-data-application/"
         "define-environment-variable-container/"}});
   env.check = PodCheck(&EnvVarDuplicated);

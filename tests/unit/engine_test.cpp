@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <set>
+#include <utility>
+
 #include "core/source.h"
 #include "engine/evaluate.h"
 #include "engine/exceptions.h"
 #include "engine/registry.h"
 #include "engine/score.h"
+#include "rules/builtin.h"
 
 namespace kspm::engine {
 namespace {
@@ -191,6 +196,40 @@ TEST(Selection, UnknownNamesAreErrors) {
   auto s = SelectRules(reg, by_slug);
   ASSERT_EQ(s->size(), 1u);
   EXPECT_EQ((*s)[0]->info.id, "T-002");
+}
+
+// Teams map their Polaris, kube-score, trivy and kubescape results and
+// exceptions onto kspm rules through RuleInfo::equivalents
+// (docs/equivalents.md), so a misspelt tool or a malformed id silently breaks
+// a migration.
+TEST(Registry, EquivalentsNameKnownToolsWithWellFormedIds) {
+  RuleRegistry registry;
+  rules::RegisterBuiltinRules(registry);
+  const std::regex polaris_id("[a-z][A-Za-z]+");             // checks/<id>.yaml
+  const std::regex kube_score_id("[a-z0-9]+(-[a-z0-9]+)*");  // kube-score list
+  const std::regex trivy_id("KSV[0-9]{3}");                  // custom.id of the check
+  const std::regex kubescape_id("C-[0-9]{4}");               // controlID
+  size_t total = 0;
+  for (const auto& rule : registry.rules()) {
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const Equivalent& e : rule->info.equivalents) {
+      ++total;
+      const std::string where = rule->info.id + " names " + e.tool + ":" + e.id;
+      if (e.tool == "polaris") {
+        EXPECT_TRUE(std::regex_match(e.id, polaris_id)) << where;
+      } else if (e.tool == "kube-score") {
+        EXPECT_TRUE(std::regex_match(e.id, kube_score_id)) << where;
+      } else if (e.tool == "trivy") {
+        EXPECT_TRUE(std::regex_match(e.id, trivy_id)) << where << ": expected KSVnnn";
+      } else if (e.tool == "kubescape") {
+        EXPECT_TRUE(std::regex_match(e.id, kubescape_id)) << where << ": expected C-nnnn";
+      } else {
+        ADD_FAILURE() << where << ": tool must be polaris, kube-score, trivy or kubescape";
+      }
+      EXPECT_TRUE(seen.emplace(e.tool, e.id).second) << where << " twice";
+    }
+  }
+  EXPECT_GT(total, 0u);
 }
 
 }  // namespace
