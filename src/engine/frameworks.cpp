@@ -100,17 +100,23 @@ std::string FrameworkCoverage::Line() const {
                     " evaluated in this scan (" + std::to_string(failed) + " failing)";
   out += "; not evaluated: " + (not_evaluated.empty() ? std::string("none") : not_evaluated);
   if (not_automated > 0) {
-    static const std::pair<const char*, const char*> kKinds[] = {
-        {"cluster", "need a live cluster"},
-        {"node", "need node access"},
-        {"runtime", "are runtime behaviour"},
-        {"manual", "are manual"},
-        {"manifest", "not yet covered by a rule"}};
+    struct Kind {
+      const char* assessment;
+      const char* one;   // words after "1"
+      const char* many;  // words after any other count
+    };
+    static const Kind kKinds[] = {
+        {"cluster", "needs a live cluster", "need a live cluster"},
+        {"node", "needs node access", "need node access"},
+        {"runtime", "is runtime behaviour", "are runtime behaviour"},
+        {"manual", "is manual", "are manual"},
+        {"manifest", "not yet covered by a rule", "not yet covered by a rule"}};
     std::string parts;
-    for (const auto& [kind, words] : kKinds) {
-      auto it = by_assessment.find(kind);
+    for (const Kind& kind : kKinds) {
+      auto it = by_assessment.find(kind.assessment);
       if (it == by_assessment.end()) continue;
-      parts += (parts.empty() ? "" : ", ") + std::to_string(it->second) + " " + words;
+      parts += (parts.empty() ? "" : ", ") + std::to_string(it->second) + " " +
+               (it->second == 1 ? kind.one : kind.many);
     }
     out += "; not automated: " + parts;
   }
