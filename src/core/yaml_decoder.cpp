@@ -89,8 +89,14 @@ class MarkIndex {
   explicit MarkIndex(std::string_view text) : text_(text) {
     bom_ = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     byte_ = bom_;
+    // Most manifests are ASCII: then a character index is a byte count, and
+    // no mark needs the walk below. One pass over the chunk decides it.
+    unsigned char any_high = 0;
+    for (size_t i = bom_; i < text.size(); ++i) any_high |= static_cast<unsigned char>(text[i]);
+    ascii_ = (any_high & 0x80) == 0;
   }
   size_t Offset(const yaml_mark_t& m) {
+    if (ascii_) return std::min(text_.size(), bom_ + m.index);
     if (m.index < char_) {
       char_ = 0;
       byte_ = bom_;
@@ -108,6 +114,7 @@ class MarkIndex {
  private:
   std::string_view text_;
   size_t bom_ = 0;
+  bool ascii_ = false;
   size_t char_ = 0;  // the cursor, in characters and in bytes
   size_t byte_ = 0;
 };
