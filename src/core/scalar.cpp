@@ -521,8 +521,12 @@ bool CoerceToUtf8(std::string_view s, std::string& out) {
     }
     return n;
   };
+  // ASCII runs need no decoding: skip them a byte at a time in a loop the
+  // compiler can vectorise (most scalars are ASCII throughout).
   size_t i = 0;
   while (i < s.size()) {
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    if (i == s.size()) break;
     size_t n = valid_length(i);
     if (n == 0) break;
     i += n;
