@@ -244,6 +244,13 @@ def _(p):
     annotate(p, "container.apparmor.security.beta.kubernetes.io/setup", "localhost/setup-profile")
 
 
+# Every annotation with the AppArmor prefix is checked, whether or not a
+# container of that name exists (an early draft fixture said otherwise).
+@variant("apparmor-annotation-absent-container", always("fail"))
+def _(p):
+    annotate(p, "container.apparmor.security.beta.kubernetes.io/sidecar", "unconfined")
+
+
 @variant("apparmor-field-unconfined", always("fail"))
 def _(p):
     pod_sc(p)["appArmorProfile"] = {"type": "Unconfined"}
@@ -288,6 +295,16 @@ def _(p):
          lambda level, v: "fail" if level == "restricted" or v < 35 else "pass")
 def _(p):
     main_sc(p)["procMount"] = "Unmasked"
+    p["spec"]["hostUsers"] = False
+
+
+# Restricted keeps procMount strict for user-namespace pods from 1.35 on
+# (procMount_restricted overrides the relaxed baseline check).
+@variant("proc-mount-unmasked-userns-all-containers",
+         lambda level, v: "fail" if level == "restricted" or v < 35 else "pass")
+def _(p):
+    main_sc(p)["procMount"] = "Unmasked"
+    init_sc(p)["procMount"] = "Unmasked"
     p["spec"]["hostUsers"] = False
 
 
@@ -393,6 +410,15 @@ def _(p):
 @variant("probe-host-localhost", fail_from(34))
 def _(p):
     p["spec"]["containers"][0]["livenessProbe"] = {"httpGet": {"host": "localhost", "path": "/live", "port": 8080}}
+
+
+# Loopback addresses are hosts like any other: every non-empty host fails
+# (an early draft of the check allowed 127.0.0.1 and ::1).
+@variant("probe-host-loopback-ips", fail_from(34))
+def _(p):
+    c = p["spec"]["containers"][0]
+    c["livenessProbe"] = {"httpGet": {"host": "127.0.0.1", "path": "/live", "port": 8080}}
+    c["readinessProbe"] = {"tcpSocket": {"host": "::1", "port": 8080}}
 
 
 @variant("lifecycle-host", fail_from(34))
