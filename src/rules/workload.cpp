@@ -1070,6 +1070,22 @@ void NoLinuxHardening(const PodSpecView& pod, Verdict& v) {
                   "holds every capability");
       return;
     }
+    // drop: [ALL] undone by add: [ALL]: point at the entry that undoes it.
+    const Node* caps = pss::Field(sc, "capabilities");
+    const Node* add = pss::Field(caps, "add");
+    if (ListHasCapability(pss::Field(caps, "drop"), "ALL", "ALL") && add != nullptr &&
+        add->IsSequence()) {
+      size_t i = 0;
+      for (const Node& item : add->items()) {
+        size_t index = i++;
+        if (!item.IsString() || !workload::CapabilityIs(item.string_value(), "ALL")) continue;
+        r.Add(engine::BadValue(item, w.Pointer(kCapsAdd) + "/" + std::to_string(index),
+                               std::string(kExpected),
+                               w.Who() + " drops ALL capabilities and adds ALL back, and uses "
+                                         "no seccomp, AppArmor or SELinux confinement"));
+        return;
+      }
+    }
     const Node* seccomp = pss::Field(sc, "seccompProfile");
     std::string message =
         w.Who() +

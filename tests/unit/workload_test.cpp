@@ -1085,8 +1085,8 @@ TEST(WorkloadRules, LinuxHardening) {
       {"drop one capability is not enough", "WL-053",
        Pod(c + ", securityContext: {capabilities: {drop: [NET_RAW]}}}]\n"), Want::kFail},
       {"drop ALL undone by add ALL", "WL-053",
-       Pod(c + ", securityContext: {capabilities: {drop: [ALL], add: [CAP_ALL]}}}]\n"),
-       Want::kFail},
+       Pod(c + ", securityContext: {capabilities: {drop: [ALL], add: [CAP_ALL]}}}]\n"), Want::kFail,
+       "/spec/containers/0/securityContext/capabilities/add/0"},
       {"privileged is never hardened", "WL-053",
        Pod("  securityContext: {seccompProfile: {type: RuntimeDefault}}\n" + c +
            ", securityContext: {privileged: true}}]\n"),
