@@ -1,11 +1,14 @@
 // Network: NetworkPolicy coverage with Kubernetes' selector semantics, what the
 // policies allow, and how workloads are exposed outside the cluster
-// (NET-001 … NET-015). The semantics live in engine/network_model.h; rules
+// (NET-001 … NET-025). The semantics live in engine/network_model.h; rules
 // that need selection or exposure are inventory rules that build the model
 // once per evaluation, the others read one object.
 #include <algorithm>
 #include <cctype>
+#include <span>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/network_model.h"
@@ -281,6 +284,52 @@ void RegisterIsolationRule(engine::RuleRegistry& registry) {
                                          "policy (podSelector: {}) can select it"
                                        : "no policy in namespace " + std::string(w.namespace_) +
                                              " selects pods with labels " + labels));
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(r));
+}
+
+void RegisterEgressIsolationRule(engine::RuleRegistry& registry) {
+  Rule r = NetworkRule("NET-023", "workload-not-isolated-for-egress",
+                       "Workload selected by no egress NetworkPolicy", Severity::kLow);
+  r.info.description =
+      "A pod that no NetworkPolicy with policyType Egress selects may open connections to every "
+      "pod of the cluster, the cloud metadata service and the internet. If it is compromised, "
+      "nothing stops it from moving laterally, fetching tools or sending data out.";
+  r.info.remediation =
+      "Cover the workload with a NetworkPolicy whose podSelector matches its pod labels and "
+      "whose policyTypes include Egress (a namespace-wide default deny for egress does this for "
+      "every pod), then allow DNS and only the destinations it needs.";
+  r.info.controls = {"nsa:network-policies"};
+  r.info.references = {kPolicyDocs, kPolicyApi};
+  // kubescape's C-0030 fails a workload that lacks either direction; NET-004
+  // reports the ingress half.
+  r.info.equivalents = {{"kubescape", "C-0030"}};
+  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
+    for (const net::Workload& w : m.workloads()) {
+      // Policies do not isolate host-network pods (NET-009, PSS-001 report them).
+      if (!Reportable(w) || w.host_network()) continue;
+      const net::Namespace& ns = m.namespaces()[w.namespace_index];
+      if (IsolationUnknown(m, ns)) continue;
+      Finding f = MakeFinding(w.resource);
+      if (w.egress_policies.empty()) {
+        std::string labels = w.labels().ToString();
+        std::string also = w.ingress_policies.empty() ? "" : " (only ingress policies select it)";
+        FailFinding(
+            f,
+            Subject(*w.resource) + " is selected by no NetworkPolicy with policyType Egress" +
+                also + ": it can connect to any pod or address",
+            engine::MissingField(
+                LabelsOrAncestor(w), w.pod->metadata_pointer + "/labels",
+                "a NetworkPolicy with policyType Egress whose podSelector matches the "
+                "pod labels",
+                labels.empty() ? "the pod has no labels, so only a namespace-wide "
+                                 "policy (podSelector: {}) can select it"
+                               : "no policy in namespace " + std::string(w.namespace_) +
+                                     " with policyType Egress selects pods with labels " + labels));
       }
       out.push_back(std::move(f));
     }
@@ -1337,19 +1386,326 @@ void RegisterMoreServiceRules(engine::RuleRegistry& registry) {
   registry.Add(std::move(sens));
 }
 
+// --- References to objects the input does not hold ------------------------------
+
+// Labels that controllers add to the pods they create, which their pod
+// templates need not carry: a Service may select on them.
+bool ControllerAddsLabel(std::string_view key, std::string_view kind) {
+  if (key == "pod-template-hash") return kind == "Deployment" || kind == "ReplicaSet";
+  if (key == "controller-revision-hash") return kind == "StatefulSet" || kind == "DaemonSet";
+  if (key == "pod-template-generation") return kind == "DaemonSet";
+  if (key == "statefulset.kubernetes.io/pod-name" || key == "apps.kubernetes.io/pod-index") {
+    return kind == "StatefulSet";
+  }
+  if (key == "job-name" || key == "controller-uid" || key == "batch.kubernetes.io/job-name" ||
+      key == "batch.kubernetes.io/controller-uid" ||
+      key == "batch.kubernetes.io/job-completion-index") {
+    return kind == "Job" || kind == "CronJob";
+  }
+  return false;
+}
+
+bool IsControllerLabel(std::string_view key) {
+  for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet", "Job"}) {
+    if (ControllerAddsLabel(key, kind)) return true;
+  }
+  return false;
+}
+
+uint64_t NamespacedLabelHash(std::string_view ns, std::string_view key, std::string_view value) {
+  std::hash<std::string_view> h;
+  return (h(ns) * 0x9E3779B97F4A7C15ull) ^ (h(key) * 0xC2B2AE3D27D4EB4Full) ^ h(value);
+}
+
+// The pod-template labels of every workload, by (namespace, key, value) hash:
+// a Service's candidates are the workloads carrying one of its pairs, never
+// all workloads of a large namespace.
+class TemplateLabelIndex {
+ public:
+  explicit TemplateLabelIndex(const net::Model& m) {
+    for (uint32_t i = 0; i < m.workloads().size(); ++i) {
+      const net::Workload& w = m.workloads()[i];
+      const Node* labels = w.labels().node();
+      if (labels == nullptr || !labels->IsMapping()) continue;
+      for (const core::Member& l : labels->members()) {
+        if (!l.value.IsString()) continue;
+        entries_.emplace_back(
+            NamespacedLabelHash(w.namespace_, l.key_string(), l.value.string_value()), i);
+      }
+    }
+    std::sort(entries_.begin(), entries_.end());
+  }
+  std::span<const std::pair<uint64_t, uint32_t>> Find(std::string_view ns, std::string_view key,
+                                                      std::string_view value) const {
+    uint64_t h = NamespacedLabelHash(ns, key, value);
+    auto lo = std::lower_bound(entries_.begin(), entries_.end(), std::make_pair(h, uint32_t{0}));
+    auto hi = std::upper_bound(lo, entries_.end(), std::make_pair(h, UINT32_MAX));
+    return {lo, hi};
+  }
+
+ private:
+  std::vector<std::pair<uint64_t, uint32_t>> entries_;
+};
+
+// Whether the pods of a workload carry every pair of a Service selector
+// (string values only), counting the labels its controller adds.
+bool ServiceSelects(const Node& selector, const net::Workload& w) {
+  net::LabelSet labels = w.labels();
+  for (const core::Member& pair : selector.members()) {
+    if (labels.Get(pair.key_string()) == pair.value.string_value()) continue;
+    if (ControllerAddsLabel(pair.key_string(), w.resource->kind)) continue;
+    return false;
+  }
+  return true;
+}
+
+// Namespaces where an operator may create pods the manifests do not show.
+bool OperatorMayCreatePods(const net::Model& m, const net::Namespace& ns) {
+  return (ns.custom_resources > 0 || m.has_crds()) && ns.pods == 0;
+}
+
+constexpr net::BuildOptions kWorkloadsAndOperators{
+    .select = false, .expose = false, .count_custom_resources = true, .all_services = false};
+
+void RegisterReferenceRules(engine::RuleRegistry& registry) {
+  Rule svc = NetworkRule("NET-024", "service-selects-no-pod",
+                         "Service selects no pod of its namespace", Severity::kLow);
+  svc.info.category = "reliability";
+  svc.info.description =
+      "A Service whose selector matches none of the pod templates deployed in its namespace has "
+      "no endpoints: clients get connection errors, usually because of a label typo or a "
+      "rename. Namespaces without workloads in the input, and namespaces where an operator may "
+      "create the pods, are not evaluated.";
+  svc.info.remediation =
+      "Make spec.selector a subset of the pod template labels of the workload the Service "
+      "fronts (kubectl get pods -l 'SELECTOR' -n NAMESPACE should list its pods), or delete the "
+      "stale Service.";
+  svc.info.references = {kServiceDocs,
+                         "https://kubernetes.io/docs/concepts/overview/working-with-objects/"
+                         "labels/#label-selectors"};
+  svc.info.equivalents = {{"kube-score", "service-targets-pod"}};
+  svc.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    std::vector<const Resource*> services = ctx.inventory->ByKind("Service");
+    if (services.empty()) return;
+    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kWorkloadsAndOperators);
+    TemplateLabelIndex index(m);
+    for (const Resource* s : services) {
+      if (!IsCoreService(*s)) continue;
+      const Node* type = ServiceType(*s);
+      if (type != nullptr && type->GetString() == std::optional<std::string_view>("ExternalName")) {
+        continue;
+      }
+      const Node* selector = s->root->Find({"spec", "selector"});
+      if (selector == nullptr || selector->IsNull() ||
+          (selector->IsMapping() && selector->size() == 0)) {
+        continue;  // endpoints are managed by hand or by a controller
+      }
+      std::string_view ns_name = s->effective_namespace();
+      const net::Namespace* ns = m.FindNamespace(ns_name);
+      if (ns == nullptr || ns->workloads.empty() || OperatorMayCreatePods(m, *ns)) continue;
+      Finding f = MakeFinding(s);
+      if (!selector->IsMapping()) {
+        FailFinding(f, Subject(*s) + " has a selector the API server rejects",
+                    engine::BadValue(*selector, "/spec/selector", "a map of label keys to values",
+                                     "spec.selector is not a map"));
+        out.push_back(std::move(f));
+        continue;
+      }
+      const core::Member* bad_value = nullptr;
+      const core::Member* lookup = nullptr;
+      for (const core::Member& pair : selector->members()) {
+        if (!pair.value.IsString()) {
+          bad_value = &pair;
+          break;
+        }
+        if (lookup == nullptr && !IsControllerLabel(pair.key_string())) lookup = &pair;
+      }
+      if (bad_value != nullptr) {
+        FailFinding(
+            f, Subject(*s) + " has a selector the API server rejects",
+            engine::BadValue(bad_value->value,
+                             "/spec/selector/" + engine::PointerEscape(bad_value->key_string()),
+                             "a string", "selector values must be strings"));
+        out.push_back(std::move(f));
+        continue;
+      }
+      bool selected = false;
+      if (lookup != nullptr) {
+        for (const auto& [hash, w] :
+             index.Find(ns_name, lookup->key_string(), lookup->value.string_value())) {
+          const net::Workload& wl = m.workloads()[w];
+          if (wl.namespace_ == ns_name && ServiceSelects(*selector, wl)) {
+            selected = true;
+            break;
+          }
+        }
+      } else {
+        selected = std::any_of(ns->workloads.begin(), ns->workloads.end(), [&](uint32_t w) {
+          return ServiceSelects(*selector, m.workloads()[w]);
+        });
+      }
+      if (!selected) {
+        std::string sel;
+        for (const core::Member& pair : selector->members()) {
+          if (!sel.empty()) sel += ",";
+          sel += std::string(pair.key_string()) + "=" + std::string(pair.value.string_value());
+        }
+        FailFinding(f,
+                    Subject(*s) + " selects none of the " +
+                        Count(ns->workloads.size(), "workload", "workloads") + " of namespace " +
+                        Quoted(ns_name),
+                    engine::BadValue(*selector, "/spec/selector",
+                                     "a selector matching the pod labels of a workload",
+                                     "selector " + sel + " matches no pod template in namespace " +
+                                         std::string(ns_name)));
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(svc));
+
+  Rule ing =
+      NetworkRule("NET-025", "ingress-backend-service-missing",
+                  "Ingress sends traffic to a Service or port that does not exist", Severity::kLow);
+  ing.info.category = "reliability";
+  ing.info.description =
+      "An Ingress backend that names a Service, or a Service port, absent from its namespace "
+      "answers with errors (502 or 503 from most controllers), and the host and path stay "
+      "claimed for whoever later creates a Service of that name. Namespaces without Services in "
+      "the input are not evaluated.";
+  ing.info.remediation =
+      "Point the backend at an existing Service of the Ingress's namespace and at a port the "
+      "Service defines (spec.ports[].port, or its name), or remove the rule.";
+  ing.info.references = {kIngressDocs,
+                         "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/"
+                         "ingress-v1/"};
+  ing.info.equivalents = {{"kube-score", "ingress-targets-service"}};
+  ing.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    std::vector<const Resource*> ingresses = ctx.inventory->ByKind("Ingress");
+    if (ingresses.empty()) return;
+    struct Key {
+      std::string_view ns;
+      std::string_view name;
+      bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+      size_t operator()(const Key& k) const {
+        std::hash<std::string_view> h;
+        return h(k.ns) * 0x9E3779B97F4A7C15ull ^ h(k.name);
+      }
+    };
+    std::unordered_map<Key, const Resource*, KeyHash> services;
+    std::unordered_set<std::string_view> namespaces;
+    for (const Resource* s : ctx.inventory->ByKind("Service")) {
+      if (!IsCoreService(*s)) continue;
+      services.try_emplace(Key{s->effective_namespace(), s->name}, s);
+      namespaces.insert(s->effective_namespace());
+    }
+    for (const Resource* res : ingresses) {
+      if (!net::IsKubernetesIngress(*res)) continue;
+      std::string_view ns = res->effective_namespace();
+      if (namespaces.count(ns) == 0) continue;
+      const Node* spec = res->root->Get("spec");
+      if (spec == nullptr || !spec->IsMapping()) continue;
+      Finding f = MakeFinding(res);
+      std::vector<Evidence> evidence;
+      auto check = [&](const Node* backend, const std::string& pointer) {
+        if (backend == nullptr || !backend->IsMapping()) return;
+        const Node* name = backend->Find({"service", "name"});
+        std::string name_pointer = pointer + "/service/name";
+        const Node* port = backend->Find({"service", "port"});
+        const Node* port_value = nullptr;
+        std::string port_pointer = pointer + "/service/port";
+        if (port != nullptr && port->IsMapping()) {
+          if (const Node* n = port->Get("number"); n != nullptr && !n->IsNull()) {
+            port_value = n;
+            port_pointer += "/number";
+          } else if (const Node* n2 = port->Get("name"); n2 != nullptr && !n2->IsNull()) {
+            port_value = n2;
+            port_pointer += "/name";
+          }
+        }
+        if (name == nullptr) {  // extensions/v1beta1 and networking.k8s.io/v1beta1
+          name = backend->Get("serviceName");
+          name_pointer = pointer + "/serviceName";
+          port_value = backend->Get("servicePort");
+          port_pointer = pointer + "/servicePort";
+        }
+        if (name == nullptr || !name->IsString()) return;  // a resource backend, or invalid
+        auto it = services.find(Key{ns, name->string_value()});
+        if (it == services.end()) {
+          evidence.push_back(engine::BadValue(
+              *name, name_pointer, "the name of a Service in namespace " + std::string(ns),
+              "no Service " + Quoted(name->string_value()) + " in namespace " + std::string(ns) +
+                  " among the scanned manifests"));
+          return;
+        }
+        if (port_value == nullptr) return;
+        const Node* ports = it->second->root->Find({"spec", "ports"});
+        if (ports == nullptr || !ports->IsSequence()) return;  // e.g. ExternalName
+        auto number = port_value->GetInt();
+        auto port_name = port_value->GetString();
+        if (!number && !port_name) return;
+        bool found = std::any_of(ports->items().begin(), ports->items().end(), [&](const Node& p) {
+          if (number) {
+            const Node* n = p.Get("port");
+            return n != nullptr && n->GetInt() == number;
+          }
+          const Node* n = p.Get("name");
+          return n != nullptr && n->GetString() == port_name;
+        });
+        if (!found) {
+          std::string what = number ? std::to_string(*number) : Quoted(*port_name);
+          evidence.push_back(
+              engine::BadValue(*port_value, port_pointer, "a port the Service defines",
+                               "Service " + Quoted(name->string_value()) + " has no port " + what));
+        }
+      };
+      check(spec->Get("defaultBackend"), "/spec/defaultBackend");
+      check(spec->Get("backend"), "/spec/backend");
+      const Node* rules = spec->Get("rules");
+      uint32_t i = 0;
+      for (const Node& rule :
+           rules != nullptr && rules->IsSequence() ? rules->items() : std::span<const Node>{}) {
+        uint32_t ri = i++;
+        const Node* paths = rule.IsMapping() ? rule.Find({"http", "paths"}) : nullptr;
+        uint32_t j = 0;
+        for (const Node& path :
+             paths != nullptr && paths->IsSequence() ? paths->items() : std::span<const Node>{}) {
+          uint32_t pi = j++;
+          if (!path.IsMapping()) continue;
+          check(path.Get("backend"), "/spec/rules/" + std::to_string(ri) + "/http/paths/" +
+                                         std::to_string(pi) + "/backend");
+        }
+      }
+      if (!evidence.empty()) {
+        f.status = FindingStatus::kFail;
+        f.SetMessage(Subject(*res) + " sends traffic to " +
+                     Count(evidence.size(), "backend", "backends") + " missing from namespace " +
+                     Quoted(ns));
+        f.SetEvidence(std::move(evidence));
+      }
+      out.push_back(std::move(f));
+    }
+  };
+  registry.Add(std::move(ing));
+}
+
 }  // namespace
 
 void RegisterNetworkRules(engine::RuleRegistry& registry) {
-  RegisterNamespaceRules(registry);      // NET-001 … NET-003
-  RegisterIsolationRule(registry);       // NET-004
-  RegisterPolicyContentRules(registry);  // NET-005 … NET-007
-  RegisterSelectionRules(registry);      // NET-008, NET-009
-  RegisterServiceRules(registry);        // NET-010 … NET-012
-  RegisterIngressRules(registry);        // NET-013, NET-014
-  RegisterExposureRule(registry);        // NET-015
-  RegisterPeerReachRules(registry);      // NET-016, NET-017
-  RegisterEntryPointRules(registry);     // NET-018 … NET-020
-  RegisterMoreServiceRules(registry);    // NET-021, NET-022
+  RegisterNamespaceRules(registry);       // NET-001 … NET-003
+  RegisterIsolationRule(registry);        // NET-004
+  RegisterPolicyContentRules(registry);   // NET-005 … NET-007
+  RegisterSelectionRules(registry);       // NET-008, NET-009
+  RegisterServiceRules(registry);         // NET-010 … NET-012
+  RegisterIngressRules(registry);         // NET-013, NET-014
+  RegisterExposureRule(registry);         // NET-015
+  RegisterPeerReachRules(registry);       // NET-016, NET-017
+  RegisterEntryPointRules(registry);      // NET-018 … NET-020
+  RegisterMoreServiceRules(registry);     // NET-021, NET-022
+  RegisterEgressIsolationRule(registry);  // NET-023
+  RegisterReferenceRules(registry);       // NET-024, NET-025
 }
 
 }  // namespace kspm::rules

@@ -1,4 +1,4 @@
-// Workload hardening beyond the Pod Security Standards (WL-001 … WL-052):
+// Workload hardening beyond the Pod Security Standards (WL-001 … WL-054):
 // images, service-account tokens, sensitive hostPath mounts, dangerous
 // capabilities by name, resources, probes and availability. Semantics and
 // limits are in docs/rules/workload.md.
@@ -10,8 +10,10 @@
 // per scan. Pass paths do not allocate in the per-resource checks.
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -936,6 +938,174 @@ void NetRawNotDropped(const PodSpecView& pod, Verdict& v) {
 }
 
 // ---------------------------------------------------------------------------
+// Linux hardening (WL-053)
+
+bool ConfiningProfileType(std::string_view t) { return t == "RuntimeDefault" || t == "Localhost"; }
+
+// The type of a seccompProfile or appArmorProfile object under `sc`: unset
+// (no profile), or its type ("" when the type is missing, which no runtime
+// reads as confining). Type errors are reported and read as a profile
+// that confines nothing.
+struct ProfileRead {
+  const Node* profile = nullptr;
+  std::string_view type;
+};
+
+ProfileRead ReadProfile(CheckReport& r, const Where& w, const Node* sc, std::string_view key,
+                        std::string_view field, std::string_view type_field) {
+  ProfileRead out;
+  out.profile = pss::GetObject(r, w, sc, key, field);
+  if (out.profile == nullptr) {
+    if (pss::Field(sc, key) != nullptr) out.profile = pss::Field(sc, key);  // type error
+    return out;
+  }
+  pss::Read<std::string_view> type = pss::ReadString(r, w, out.profile, "type", type_field);
+  out.type = type.value.value_or("");
+  return out;
+}
+
+// seLinuxOptions that set at least one of user, role, type and level.
+bool SetsSeLinuxLabel(const Node* options) {
+  if (options == nullptr || !options->IsMapping()) return false;
+  for (std::string_view key : {"user", "role", "type", "level"}) {
+    const Node* n = options->Get(key);
+    if (n != nullptr && n->IsString() && !n->string_value().empty()) return true;
+  }
+  return false;
+}
+
+constexpr std::string_view kAppArmorContainerAnnotation =
+    "container.apparmor.security.beta.kubernetes.io/";
+
+bool ConfiningAppArmorAnnotation(std::string_view v) {
+  return v == "runtime/default" || (v.starts_with("localhost/") && v.size() > 10);
+}
+
+// What the pod's securityContext and annotations contribute to every container.
+struct PodHardening {
+  ProfileRead seccomp;
+  ProfileRead apparmor;
+  const Node* selinux = nullptr;
+  const Node* annotations = nullptr;
+};
+
+// The container's own AppArmor annotation value; empty when absent.
+std::string_view AppArmorAnnotation(const Node* annotations, std::string_view container) {
+  if (annotations == nullptr || !annotations->IsMapping()) return {};
+  for (const core::Member& m : annotations->members()) {
+    std::string_view key = m.key_string();
+    if (key.size() == kAppArmorContainerAnnotation.size() + container.size() &&
+        key.starts_with(kAppArmorContainerAnnotation) && key.ends_with(container) &&
+        m.value.IsString()) {
+      return m.value.string_value();
+    }
+  }
+  return {};
+}
+
+// Whether one container has at least one of the four mechanisms, each read
+// with Kubernetes' precedence (the container's field overrides the pod's).
+bool ContainerHardened(CheckReport& r, const PodHardening& pod, const ContainerRef& c,
+                       const Node*& sc_out) {
+  Where w = Where::Container(c);
+  const Node* sc = ContainerSecurityContext(r, w, c);
+  sc_out = sc;
+  // A privileged container runs unconfined by seccomp, AppArmor and SELinux
+  // and holds every capability, whatever else it sets.
+  pss::Read<bool> privileged = pss::ReadBool(r, w, sc, "privileged", "securityContext.privileged");
+  if (privileged.value && *privileged.value) return false;
+
+  ProfileRead seccomp = ReadProfile(r, w, sc, "seccompProfile", "securityContext.seccompProfile",
+                                    "securityContext.seccompProfile.type");
+  const ProfileRead& eff_seccomp = seccomp.profile != nullptr ? seccomp : pod.seccomp;
+  if (ConfiningProfileType(eff_seccomp.type)) return true;
+
+  ProfileRead apparmor = ReadProfile(r, w, sc, "appArmorProfile", "securityContext.appArmorProfile",
+                                     "securityContext.appArmorProfile.type");
+  if (apparmor.profile != nullptr) {
+    if (ConfiningProfileType(apparmor.type)) return true;
+  } else if (std::string_view a = AppArmorAnnotation(pod.annotations, c.name); !a.empty()) {
+    if (ConfiningAppArmorAnnotation(a)) return true;
+  } else if (ConfiningProfileType(pod.apparmor.type)) {
+    return true;
+  }
+
+  const Node* selinux =
+      pss::GetObject(r, w, sc, "seLinuxOptions", "securityContext.seLinuxOptions");
+  if (SetsSeLinuxLabel(selinux != nullptr ? selinux : pod.selinux)) return true;
+
+  const Node* caps = pss::GetObject(r, w, sc, "capabilities", "securityContext.capabilities");
+  const Node* drop = pss::GetList(r, w, caps, "drop", kCapsDrop);
+  const Node* add = pss::GetList(r, w, caps, "add", kCapsAdd);
+  return ListHasCapability(drop, "ALL", "ALL") && !ListHasCapability(add, "ALL", "ALL");
+}
+
+void NoLinuxHardening(const PodSpecView& pod, Verdict& v) {
+  CheckReport r(v);
+  // seccomp, AppArmor, SELinux and Linux capabilities do not exist on Windows.
+  if (pss::IsWindowsPod(r, pod)) return v.NotApplicable();
+  Where pw = Where::Pod(pod);
+  const Node* pod_sc = PodSecurityContext(r, pod);
+  PodHardening ph;
+  ph.seccomp = ReadProfile(r, pw, pod_sc, "seccompProfile", "securityContext.seccompProfile",
+                           "securityContext.seccompProfile.type");
+  ph.apparmor = ReadProfile(r, pw, pod_sc, "appArmorProfile", "securityContext.appArmorProfile",
+                            "securityContext.appArmorProfile.type");
+  ph.selinux = pss::GetObject(r, pw, pod_sc, "seLinuxOptions", "securityContext.seLinuxOptions");
+  ph.annotations = pss::Field(pod.metadata, "annotations");
+  Offenders bad;
+  ForContainers(r, pod, kAllContainers, [&](const ContainerRef& c) {
+    const Node* sc = nullptr;
+    if (ContainerHardened(r, ph, c, sc)) return;
+    Where w = Where::Container(c);
+    bad.Add(c.name);
+    constexpr std::string_view kExpected =
+        "seccompProfile or appArmorProfile RuntimeDefault or Localhost, seLinuxOptions, or "
+        "capabilities.drop [ALL] (here or, except capabilities, on the pod)";
+    const Node* privileged = pss::Field(sc, "privileged");
+    if (privileged != nullptr && privileged->GetBool() == std::optional<bool>(true)) {
+      r.Value(w, *privileged, "securityContext.privileged", "false",
+              w.Who() +
+                  " is privileged: seccomp, AppArmor and SELinux do not confine it and it "
+                  "holds every capability");
+      return;
+    }
+    // drop: [ALL] undone by add: [ALL]: point at the entry that undoes it.
+    const Node* caps = pss::Field(sc, "capabilities");
+    const Node* add = pss::Field(caps, "add");
+    if (ListHasCapability(pss::Field(caps, "drop"), "ALL", "ALL") && add != nullptr &&
+        add->IsSequence()) {
+      size_t i = 0;
+      for (const Node& item : add->items()) {
+        size_t index = i++;
+        if (!item.IsString() || !workload::CapabilityIs(item.string_value(), "ALL")) continue;
+        r.Add(engine::BadValue(item, w.Pointer(kCapsAdd) + "/" + std::to_string(index),
+                               std::string(kExpected),
+                               w.Who() + " drops ALL capabilities and adds ALL back, and uses "
+                                         "no seccomp, AppArmor or SELinux confinement"));
+        return;
+      }
+    }
+    const Node* seccomp = pss::Field(sc, "seccompProfile");
+    std::string message =
+        w.Who() +
+        " runs without seccomp, AppArmor or SELinux confinement and without dropping "
+        "all capabilities";
+    if (seccomp != nullptr) {
+      r.Value(w, *seccomp, "securityContext.seccompProfile", std::string(kExpected),
+              std::move(message));
+    } else {
+      r.Missing(w, Nearest(sc, nullptr, *c.node), "securityContext.seccompProfile",
+                std::string(kExpected), std::move(message));
+    }
+  });
+  r.Finish("no Linux hardening",
+           bad.empty() ? std::string()
+                       : bad.Containers() +
+                             " must use seccomp, AppArmor or SELinux, or drop all capabilities");
+}
+
+// ---------------------------------------------------------------------------
 // Resources
 
 enum ResourceName { kCpu = 0, kMemory = 1, kEphemeralStorage = 2 };
@@ -1603,6 +1773,98 @@ void RecommendedLabels(const Resource& res, const RuleContext&, Verdict& v) {
                                "which application the workload belongs to"));
   }
   r.Finish("recommended labels missing");
+}
+
+// ---------------------------------------------------------------------------
+// Autoscaler targets (WL-054)
+
+// The objects HorizontalPodAutoscalers may name, by (namespace, kind, name),
+// built from only the kinds the autoscalers of the input name.
+class ScaleTargetIndex {
+ public:
+  explicit ScaleTargetIndex(const core::Inventory& inv,
+                            std::span<const Resource* const> autoscalers) {
+    std::vector<std::string_view> kinds;
+    for (const Resource* hpa : autoscalers) {
+      const Node* kind = hpa->root->Find({"spec", "scaleTargetRef", "kind"});
+      if (kind != nullptr && kind->IsString()) kinds.push_back(kind->string_value());
+    }
+    std::sort(kinds.begin(), kinds.end());
+    kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+    for (std::string_view kind : kinds) {
+      for (const Resource* r : inv.ByKind(kind)) {
+        targets_.insert(Key{r->effective_namespace(), r->kind, r->name});
+      }
+    }
+    // Namespaces that hold something besides autoscalers: elsewhere the
+    // input has nothing to compare with.
+    for (const Resource& r : inv.resources()) {
+      if (r.kind != "HorizontalPodAutoscaler") namespaces_.insert(r.effective_namespace());
+    }
+  }
+  bool Has(std::string_view ns, std::string_view kind, std::string_view name) const {
+    return targets_.count(Key{ns, kind, name}) > 0;
+  }
+  bool Covers(std::string_view ns) const { return namespaces_.count(ns) > 0; }
+
+ private:
+  struct Key {
+    std::string_view ns;
+    std::string_view kind;
+    std::string_view name;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      std::hash<std::string_view> h;
+      return (h(k.ns) * 0x9E3779B97F4A7C15ull) ^ (h(k.kind) * 0xC2B2AE3D27D4EB4Full) ^ h(k.name);
+    }
+  };
+  std::unordered_set<Key, KeyHash> targets_;
+  std::unordered_set<std::string_view> namespaces_;
+};
+
+void AutoscalerTargetMissing(const Resource& hpa, const ScaleTargetIndex& targets, Verdict& v) {
+  if (!targets.Covers(hpa.effective_namespace())) return v.NotApplicable();
+  CheckReport r(v);
+  const Node* spec = pss::Field(hpa.root, "spec");
+  if (spec != nullptr && !spec->IsMapping()) {
+    r.InvalidTypeAt(*spec, "/spec", "spec", "object");
+    return r.Finish("autoscaler target missing");
+  }
+  const Node* ref = pss::Field(spec, "scaleTargetRef");
+  if (ref == nullptr) {
+    r.Add(engine::MissingField(spec != nullptr ? *spec : *hpa.root, "/spec/scaleTargetRef",
+                               "the kind and name of the workload to scale",
+                               "the autoscaler names no target"));
+    return r.Finish("autoscaler target missing");
+  }
+  if (!ref->IsMapping()) {
+    r.InvalidTypeAt(*ref, "/spec/scaleTargetRef", "spec.scaleTargetRef", "object");
+    return r.Finish("autoscaler target missing");
+  }
+  const Node* kind = pss::Field(ref, "kind");
+  const Node* name = pss::Field(ref, "name");
+  for (auto [node, key] : {std::pair{kind, "kind"}, std::pair{name, "name"}}) {
+    std::string pointer = "/spec/scaleTargetRef/" + std::string(key);
+    if (node == nullptr) {
+      r.Add(engine::MissingField(*ref, pointer, "the target's " + std::string(key),
+                                 "scaleTargetRef has no " + std::string(key)));
+    } else if (!node->IsString()) {
+      r.InvalidTypeAt(*node, pointer, "spec.scaleTargetRef." + std::string(key), "string");
+    }
+  }
+  if (r.failed()) return r.Finish("autoscaler target missing");
+  std::string_view ns = hpa.effective_namespace();
+  if (targets.Has(ns, kind->string_value(), name->string_value())) return;
+  r.Add(engine::BadValue(
+      *name, "/spec/scaleTargetRef/name",
+      "the name of a " + std::string(kind->string_value()) + " in namespace " + std::string(ns),
+      "no " + std::string(kind->string_value()) + " \"" + std::string(name->string_value()) +
+          "\" in namespace " + std::string(ns) + " among the scanned manifests"));
+  r.Finish("autoscaler target missing",
+           "the autoscaler scales " + std::string(kind->string_value()) + " \"" +
+               std::string(name->string_value()) + "\", which the scanned manifests do not define");
 }
 
 // ---------------------------------------------------------------------------
@@ -2706,6 +2968,59 @@ void RegisterOperationsRules(engine::RuleRegistry& registry) {
   registry.Add(std::move(env));
 }
 
+void RegisterLinuxHardeningAndTargetRules(engine::RuleRegistry& registry) {
+  Rule hardening = MakeRule(
+      {"WL-053",
+       "no-linux-hardening",
+       "Container without any Linux hardening",
+       Severity::kMedium,
+       kWorkload,
+       "A container with no seccomp profile, no AppArmor profile, no SELinux label and the "
+       "runtime's default capabilities meets the kernel with no confinement beyond namespaces: "
+       "every system call and every default capability is available to an intruder trying to "
+       "escape to the node.",
+       "Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or on each "
+       "container) and capabilities.drop: [ALL] on each container; AppArmor (appArmorProfile) "
+       "or SELinux (seLinuxOptions) profiles add further confinement where the nodes use them.",
+       {"nsa:container-hardening", "mitre:T1611"},
+       {{"polaris", "linuxHardening"}, {"kubescape", "C-0055"}},
+       {kSecurityContextDocs, "https://kubernetes.io/docs/tutorials/security/seccomp/",
+        "https://kubernetes.io/docs/tutorials/security/apparmor/"}});
+  hardening.check = PodCheck(&NoLinuxHardening);
+  registry.Add(std::move(hardening));
+
+  Rule target = MakeRule(
+      {"WL-054",
+       "autoscaler-target-missing",
+       "HorizontalPodAutoscaler scales an object the manifests do not define",
+       Severity::kLow,
+       kReliability,
+       "An autoscaler whose scaleTargetRef names no object of that kind and name in its "
+       "namespace scales nothing: the workload it was meant for keeps a fixed size under load, "
+       "usually after a rename. Namespaces that hold nothing but autoscalers in the input are "
+       "not evaluated.",
+       "Set spec.scaleTargetRef (apiVersion, kind, name) to the workload the autoscaler is meant "
+       "for, or delete the stale autoscaler.",
+       {},
+       {{"kube-score", "horizontalpodautoscaler-has-target"}},
+       {"https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
+        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/"
+        "horizontal-pod-autoscaler-v2/"}},
+      {"HorizontalPodAutoscaler"});
+  target.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    std::vector<const Resource*> hpas = ctx.inventory->ByKind("HorizontalPodAutoscaler");
+    if (hpas.empty()) return;
+    ScaleTargetIndex targets(*ctx.inventory, hpas);
+    for (const Resource* hpa : hpas) {
+      if (!hpa->api_version.starts_with("autoscaling/")) continue;
+      Verdict v;
+      AutoscalerTargetMissing(*hpa, targets, v);
+      Emit(*hpa, v, out);
+    }
+  };
+  registry.Add(std::move(target));
+}
+
 }  // namespace
 
 void RegisterWorkloadRules(engine::RuleRegistry& registry) {
@@ -2719,6 +3034,7 @@ void RegisterWorkloadRules(engine::RuleRegistry& registry) {
   RegisterAvailabilityRules(registry);
   RegisterHardeningRules(registry);
   RegisterOperationsRules(registry);
+  RegisterLinuxHardeningAndTargetRules(registry);
 }
 
 }  // namespace kspm::rules

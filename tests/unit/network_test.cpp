@@ -582,7 +582,7 @@ TEST(NetworkRules, EveryRuleIsDocumented) {
     EXPECT_FALSE(r->info.remediation.empty()) << r->info.id;
     EXPECT_FALSE(r->info.references.empty()) << r->info.id;
   }
-  EXPECT_EQ(count, 22u);
+  EXPECT_EQ(count, 23u);
 }
 
 TEST(NetworkRules, DefaultDenyMustSelectTheWholeNamespaceAndDenySomething) {
@@ -870,6 +870,115 @@ TEST(NetworkRules, IngressAndGatewayEntryPoints) {
                                   "'*.example.com'}]")),
             Findings{"fail:g"});
   EXPECT_EQ(RunRule("NET-020", gw("[{name: a, protocol: TCP, port: 5432}]")), Findings{});
+}
+
+TEST(NetworkRules, EgressIsolationUsesDerivedPolicyTypes) {
+  std::string pods =
+      Pod("a", "ns", "{app: a}") + Pod("host", "ns", "{app: h}", "hostNetwork: true");
+  EXPECT_EQ(RunRule("NET-023", pods), Findings{"fail:a"});
+  // Without policyTypes, a policy with egress rules isolates for egress too ...
+  EXPECT_EQ(RunRule("NET-023", pods + Policy("p", "ns",
+                                             "{podSelector: {matchLabels: {app: a}}, egress: "
+                                             "[{to: [{podSelector: {}}]}]}")),
+            Findings{"pass:a"});
+  // ... one without egress rules defaults to [Ingress] only.
+  EXPECT_EQ(RunRule("NET-023", pods + Policy("p", "ns", "{podSelector: {}}")), Findings{"fail:a"});
+  EXPECT_EQ(
+      RunRule("NET-023", pods + Policy("p", "ns", "{podSelector: {}, policyTypes: [Egress]}")),
+      Findings{"pass:a"});
+  // An invalid policy isolates nothing.
+  EXPECT_EQ(RunRule("NET-023", pods + Policy("p", "ns", "{podSelector: {}, policyTypes: [Out]}")),
+            Findings{"fail:a"});
+}
+
+TEST(NetworkRules, ServiceSelectorsMatchPodTemplates) {
+  auto svc = [](const std::string& name, const std::string& ns, const std::string& spec) {
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: " + ns +
+           "}\nspec: " + spec + "\n---\n";
+  };
+  std::string pods = Pod("a", "ns", "{app: a, tier: web}");
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "ns", "{selector: {app: a}}")), Findings{"pass:s"});
+  // Every pair must match the same pod.
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "ns", "{selector: {app: a, tier: db}}")),
+            Findings{"fail:s"});
+  // Pods of another namespace do not count.
+  EXPECT_EQ(RunRule("NET-024", pods + Pod("b", "other", "{app: b}") +
+                                   svc("s", "other", "{selector: {app: a}}")),
+            Findings{"fail:s"});
+  // Not evaluated: no workload in the namespace, ExternalName, no selector.
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "empty", "{selector: {app: a}}")), Findings{});
+  EXPECT_EQ(RunRule("NET-024",
+                    pods + svc("s", "ns", "{type: ExternalName, externalName: x.example.com}")),
+            Findings{});
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "ns", "{ports: [{port: 80}]}")), Findings{});
+  // Labels the controller adds to its pods.
+  std::string sts =
+      "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: ns}\nspec: "
+      "{template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: i}]}}}\n"
+      "---\n";
+  EXPECT_EQ(RunRule("NET-024",
+                    sts + svc("s", "ns",
+                              "{selector: {app: db, statefulset.kubernetes.io/pod-name: db-0}}")),
+            Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "ns",
+                                          "{selector: {app: a, statefulset.kubernetes.io/pod-name: "
+                                          "a-0}}")),
+            Findings{"fail:s"});
+  // A value of the wrong type is never a pass.
+  EXPECT_EQ(RunRule("NET-024", pods + svc("s", "ns", "{selector: {app: 1}}")), Findings{"fail:s"});
+  // Operators create pods the manifests do not show.
+  EXPECT_EQ(RunRule("NET-024", sts +
+                                   "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\n"
+                                   "metadata: {name: k8s, namespace: ns}\nspec: {}\n---\n" +
+                                   svc("s", "ns", "{selector: {app: prometheus}}")),
+            Findings{});
+  // Large namespaces go through the label index: the same answers.
+  std::string many;
+  for (int i = 0; i < 40; ++i) {
+    many += Pod("p" + std::to_string(i), "ns", "{app: p" + std::to_string(i) + "}");
+  }
+  EXPECT_EQ(RunRule("NET-024", many + svc("s", "ns", "{selector: {app: p39}}")),
+            Findings{"pass:s"});
+  EXPECT_EQ(RunRule("NET-024", many + svc("s", "ns", "{selector: {app: p40}}")),
+            Findings{"fail:s"});
+}
+
+TEST(NetworkRules, IngressBackendsNameServicesAndPorts) {
+  std::string svc =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: ns}\nspec: {selector: "
+      "{app: a}, ports: [{name: http, port: 80}]}\n---\n";
+  auto ingress = [](const std::string& api, const std::string& backend) {
+    return "apiVersion: " + api +
+           "\nkind: Ingress\nmetadata: {name: i, namespace: ns}\nspec: {rules: [{http: {paths: "
+           "[{path: /, pathType: Prefix, backend: " +
+           backend + "}]}}]}\n";
+  };
+  const std::string v1 = "networking.k8s.io/v1";
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1, "{service: {name: web, port: {number: 80}}}")),
+            Findings{"pass:i"});
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1, "{service: {name: web, port: {name: http}}}")),
+            Findings{"pass:i"});
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1, "{service: {name: web, port: {number: 8080}}}")),
+            Findings{"fail:i"});
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1, "{service: {name: web, port: {name: grpc}}}")),
+            Findings{"fail:i"});
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1, "{service: {name: api, port: {number: 80}}}")),
+            Findings{"fail:i"});
+  // The v1beta1 shape, with a numeric or a named servicePort.
+  EXPECT_EQ(RunRule("NET-025",
+                    svc + ingress("extensions/v1beta1", "{serviceName: web, servicePort: http}")),
+            Findings{"pass:i"});
+  EXPECT_EQ(RunRule("NET-025", svc + ingress("networking.k8s.io/v1beta1",
+                                             "{serviceName: web, servicePort: 81}")),
+            Findings{"fail:i"});
+  // Resource backends are not Services; without Services in the namespace there
+  // is nothing to compare with.
+  EXPECT_EQ(RunRule("NET-025", svc + ingress(v1,
+                                             "{resource: {apiGroup: k8s.example.com, kind: Bucket, "
+                                             "name: static}}")),
+            Findings{"pass:i"});
+  EXPECT_EQ(RunRule("NET-025", ingress(v1, "{service: {name: api, port: {number: 80}}}")),
+            Findings{});
 }
 
 TEST(NetworkRules, ExternalNameAndSensitivePorts) {

@@ -1023,6 +1023,110 @@ TEST(WorkloadRules, SchedulingAndDisruption) {
   });
 }
 
+// WL-053: any one mechanism is enough, each read with Kubernetes' precedence
+// (the container's field overrides the pod's); privileged undoes them all.
+TEST(WorkloadRules, LinuxHardening) {
+  const std::string c = "  containers: [{name: a, image: x:1";
+  Expect({
+      {"nothing", "WL-053", Pod(c + "}]\n"), Want::kFail,
+       "/spec/containers/0/securityContext/seccompProfile"},
+      {"pod RuntimeDefault", "WL-053",
+       Pod("  securityContext: {seccompProfile: {type: RuntimeDefault}}\n" + c + "}]\n"),
+       Want::kPass},
+      {"container Localhost", "WL-053",
+       Pod(c +
+           ", securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}}]\n"),
+       Want::kPass},
+      {"container Unconfined overrides the pod", "WL-053",
+       Pod("  securityContext: {seccompProfile: {type: RuntimeDefault}}\n" + c +
+           ", securityContext: {seccompProfile: {type: Unconfined}}}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/seccompProfile"},
+      {"container profile overrides an Unconfined pod", "WL-053",
+       Pod("  securityContext: {seccompProfile: {type: Unconfined}}\n" + c +
+           ", securityContext: {seccompProfile: {type: RuntimeDefault}}}]\n"),
+       Want::kPass},
+      {"profile without type confines nothing", "WL-053",
+       Pod("  securityContext: {seccompProfile: {}}\n" + c + "}]\n"), Want::kFail},
+      {"seccomp type of the wrong type is reported", "WL-053",
+       Pod(c + ", securityContext: {seccompProfile: {type: 1}}}]\n"), Want::kFail,
+       "/spec/containers/0/securityContext/seccompProfile/type"},
+      {"AppArmor annotation for the container", "WL-053",
+       Pod(c + "}]\n",
+           "name: p, annotations: {container.apparmor.security.beta.kubernetes.io/a: "
+           "runtime/default}"),
+       Want::kPass},
+      {"AppArmor annotation for another container", "WL-053",
+       Pod(c + "}]\n",
+           "name: p, annotations: {container.apparmor.security.beta.kubernetes.io/b: "
+           "runtime/default}"),
+       Want::kFail},
+      {"AppArmor annotation unconfined", "WL-053",
+       Pod(c + "}]\n",
+           "name: p, annotations: {container.apparmor.security.beta.kubernetes.io/a: "
+           "unconfined}"),
+       Want::kFail},
+      {"AppArmor field on the pod", "WL-053",
+       Pod("  securityContext: {appArmorProfile: {type: RuntimeDefault}}\n" + c + "}]\n"),
+       Want::kPass},
+      {"container AppArmor Unconfined overrides the pod", "WL-053",
+       Pod("  securityContext: {appArmorProfile: {type: RuntimeDefault}}\n" + c +
+           ", securityContext: {appArmorProfile: {type: Unconfined}}}]\n"),
+       Want::kFail},
+      {"SELinux level on the pod", "WL-053",
+       Pod("  securityContext: {seLinuxOptions: {level: 's0:c1,c2'}}\n" + c + "}]\n"), Want::kPass},
+      {"empty SELinux options", "WL-053",
+       Pod("  securityContext: {seLinuxOptions: {}}\n" + c + "}]\n"), Want::kFail},
+      {"empty container SELinux options override the pod's", "WL-053",
+       Pod("  securityContext: {seLinuxOptions: {type: spc_t}}\n" + c +
+           ", securityContext: {seLinuxOptions: {}}}]\n"),
+       Want::kFail},
+      {"drop all (any case)", "WL-053",
+       Pod(c + ", securityContext: {capabilities: {drop: [all]}}}]\n"), Want::kPass},
+      {"drop one capability is not enough", "WL-053",
+       Pod(c + ", securityContext: {capabilities: {drop: [NET_RAW]}}}]\n"), Want::kFail},
+      {"drop ALL undone by add ALL", "WL-053",
+       Pod(c + ", securityContext: {capabilities: {drop: [ALL], add: [CAP_ALL]}}}]\n"), Want::kFail,
+       "/spec/containers/0/securityContext/capabilities/add/0"},
+      {"privileged is never hardened", "WL-053",
+       Pod("  securityContext: {seccompProfile: {type: RuntimeDefault}}\n" + c +
+           ", securityContext: {privileged: true}}]\n"),
+       Want::kFail, "/spec/containers/0/securityContext/privileged"},
+      {"init containers count", "WL-053",
+       Pod("  initContainers: [{name: i, image: x:1}]\n" + c +
+           ", securityContext: {capabilities: {drop: [ALL]}}}]\n"),
+       Want::kFail, "/spec/initContainers/0/securityContext/seccompProfile"},
+      {"windows pods", "WL-053", Pod("  os: {name: windows}\n" + c + "}]\n"), Want::kNotApplicable},
+  });
+}
+
+// WL-054: the target is looked up by namespace, kind and name among the
+// objects of the input.
+TEST(WorkloadRules, AutoscalerTargets) {
+  auto hpa = [](const std::string& kind, const std::string& name, const std::string& ns = "shop") {
+    return "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, "
+           "namespace: " +
+           ns + "}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: " + kind +
+           ", name: " + name + "}, maxReplicas: 3}\n";
+  };
+  const std::string web = Deployment("", "      containers: [{name: a, image: x:1}]\n");
+  Expect({
+      {"target present", "WL-054", hpa("Deployment", "web") + "---\n" + web, Want::kPass, "",
+       "HorizontalPodAutoscaler/h"},
+      {"target renamed", "WL-054", hpa("Deployment", "web-v1") + "---\n" + web, Want::kFail,
+       "/spec/scaleTargetRef/name", "HorizontalPodAutoscaler/h"},
+      {"same name, other kind", "WL-054", hpa("StatefulSet", "web") + "---\n" + web, Want::kFail,
+       "/spec/scaleTargetRef/name", "HorizontalPodAutoscaler/h"},
+      {"same name, other namespace", "WL-054",
+       hpa("Deployment", "web", "shop") + "---\n" +
+           Deployment("", "      containers: [{name: a, image: x:1}]\n", "{app: web}", "other") +
+           "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n",
+       Want::kFail, "/spec/scaleTargetRef/name", "HorizontalPodAutoscaler/h"},
+      {"nothing else in the namespace", "WL-054", hpa("Deployment", "web"), Want::kNotApplicable},
+      {"name of the wrong type", "WL-054", hpa("Deployment", "7") + "---\n" + web, Want::kFail,
+       "/spec/scaleTargetRef/name", "HorizontalPodAutoscaler/h"},
+  });
+}
+
 // Every rule of the family names only known frameworks' controls and at
 // least one reference, and the IDs run WL-001 … in order.
 TEST(WorkloadRules, CatalogIsComplete) {
@@ -1037,7 +1141,7 @@ TEST(WorkloadRules, CatalogIsComplete) {
     EXPECT_FALSE(rule->info.references.empty()) << id;
     EXPECT_TRUE(rule->check || rule->inventory_check) << id;
   }
-  EXPECT_EQ(n, 52);
+  EXPECT_EQ(n, 54);
 }
 
 }  // namespace
