@@ -25,7 +25,7 @@ class ProblemSink {
     Add(&node, suffix,
         "must be " + std::string(expected) + ", not " + std::string(NodeTypeName(node.type())));
   }
-  size_t count() const { return out_.size(); }
+  size_t Count() const { return out_.size(); }
 
  private:
   std::string_view base_;
@@ -178,7 +178,7 @@ LabelSelector LabelSelector::Parse(const Node* node, std::string_view pointer,
   LabelSelector sel;
   if (IsNullOrAbsent(node)) return sel;
   ProblemSink sink(pointer, problems);
-  size_t before = sink.count();
+  size_t before = sink.Count();
   if (!node->IsMapping()) {
     sink.Type(*node, "", "an object");
     sel.valid_ = false;
@@ -209,7 +209,7 @@ LabelSelector LabelSelector::Parse(const Node* node, std::string_view pointer,
       if (ReadExpression(e, i++, leniency, req, sink)) sel.requirements_.push_back(std::move(req));
     }
   }
-  sel.valid_ = sink.count() == before;
+  sel.valid_ = sink.Count() == before;
   return sel;
 }
 
