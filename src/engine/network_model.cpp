@@ -224,103 +224,16 @@ bool ReadStrings(const Node* list, const Path& at, std::vector<std::string_view>
   return ok;
 }
 
-// metav1.LabelSelector as LabelSelectorAsSelector reads it (see
-// LabelSelector::Parse).
-bool ParseSelector(const Node* node, const Path& at, std::vector<Requirement>& out,
-                   std::vector<Problem>& problems) {
-  if (IsNullOrAbsent(node)) return true;
-  size_t before = problems.size();
-  if (!node->IsMapping()) {
-    TypeProblem(problems, *node, at, "an object");
-    return false;
-  }
-  if (const Node* labels = node->Get("matchLabels"); !IsNullOrAbsent(labels)) {
-    Path labels_at(at, "matchLabels");
-    if (!labels->IsMapping()) {
-      TypeProblem(problems, *labels, labels_at, "an object");
-    } else {
-      for (const Member& m : labels->members()) {
-        if (auto v = m.value.GetString()) {
-          out.push_back({m.key_string(), SelectorOp::kIn, {*v}});
-        } else {
-          TypeProblem(problems, m.value, Path(labels_at, m.key_string(), true), "a string");
-        }
-      }
-    }
-  }
-  if (const Node* exprs = node->Get("matchExpressions"); !IsNullOrAbsent(exprs)) {
-    Path exprs_at(at, "matchExpressions");
-    if (!exprs->IsSequence()) {
-      TypeProblem(problems, *exprs, exprs_at, "a list");
-      return false;
-    }
-    uint32_t i = 0;
-    for (const Node& e : exprs->items()) {
-      Path where(exprs_at, i++);
-      if (!e.IsMapping()) {
-        TypeProblem(problems, e, where, "an object");
-        continue;
-      }
-      Requirement req;
-      const Node* key = e.Get("key");
-      if (key != nullptr && !key->IsNull() && !key->IsString()) {
-        TypeProblem(problems, *key, Path(where, "key"), "a string");
-        continue;
-      }
-      if (IsNullOrAbsent(key) || key->string_value().empty()) {
-        AddProblem(problems, key ? key : &e, Path(where, "key"),
-                   "Invalid value: \"\": name part must be non-empty", key == nullptr);
-        continue;
-      }
-      req.key = key->string_value();
-      const Node* op = e.Get("operator");
-      auto op_text = op ? op->GetString() : std::nullopt;
-      if (op != nullptr && !op->IsNull() && !op_text) {
-        TypeProblem(problems, *op, Path(where, "operator"), "a string");
-        continue;
-      }
-      std::string_view text = op_text.value_or("");
-      if (text == "In") {
-        req.op = SelectorOp::kIn;
-      } else if (text == "NotIn") {
-        req.op = SelectorOp::kNotIn;
-      } else if (text == "Exists") {
-        req.op = SelectorOp::kExists;
-      } else if (text == "DoesNotExist") {
-        req.op = SelectorOp::kDoesNotExist;
-      } else {
-        AddProblem(problems, op ? op : &e, Path(where, "operator"),
-                   "Unsupported value: \"" + std::string(text) +
-                       "\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\"",
-                   op == nullptr);
-        continue;
-      }
-      const Node* values = e.Get("values");
-      Path values_at(where, "values");
-      if (!ReadStrings(values, values_at, req.values, problems)) continue;
-      bool set_op = req.op == SelectorOp::kIn || req.op == SelectorOp::kNotIn;
-      if (set_op && req.values.empty()) {
-        AddProblem(problems, values ? values : &e, values_at,
-                   "Required value: must be specified when `operator` is 'In' or 'NotIn'",
-                   values == nullptr);
-        continue;
-      }
-      if (!set_op && !req.values.empty()) {
-        AddProblem(problems, values, values_at,
-                   "Forbidden: may not be specified when `operator` is 'Exists' or "
-                   "'DoesNotExist'");
-        continue;
-      }
-      out.push_back(std::move(req));
-    }
-  }
-  return problems.size() == before;
-}
-
+// A selector at `at`, validated as the API server does; problem pointers
+// are prefixed with `at` (spelled out only when there is a problem).
 LabelSelector SelectorAt(const Node* node, const Path& at, std::vector<Problem>& problems) {
-  std::vector<Requirement> requirements;
-  bool valid = ParseSelector(node, at, requirements, problems);
-  return LabelSelector::Make(std::move(requirements), valid);
+  size_t before = problems.size();
+  LabelSelector sel = LabelSelector::Parse(node, "", problems);
+  if (problems.size() > before) {
+    std::string base = at.Str();
+    for (size_t i = before; i < problems.size(); ++i) problems[i].pointer.insert(0, base);
+  }
+  return sel;
 }
 
 // --- Ports ----------------------------------------------------------------------
@@ -602,109 +515,6 @@ bool NamedPortMatches(const core::PodSpecView& pod, std::string_view name,
 }
 
 }  // namespace
-
-// --- LabelSet ---------------------------------------------------------------------
-
-std::optional<std::string_view> LabelSet::Get(std::string_view key) const {
-  if (has_name_ && key == kNamespaceNameLabel) return name_;
-  if (labels_ == nullptr) return std::nullopt;
-  const Node* v = labels_->Get(key);
-  if (v == nullptr) return std::nullopt;
-  return v->GetString();
-}
-
-std::string LabelSet::ToString() const {
-  std::string out;
-  for (const Member& m : labels_ ? labels_->members() : std::span<const Member>{}) {
-    auto v = m.value.GetString();
-    if (!v || (has_name_ && m.key_string() == kNamespaceNameLabel)) continue;
-    if (!out.empty()) out += ',';
-    out += m.key_string();
-    out += '=';
-    out += *v;
-  }
-  if (has_name_) {
-    if (!out.empty()) out += ',';
-    out += kNamespaceNameLabel;
-    out += '=';
-    out += name_;
-  }
-  return out;
-}
-
-// --- LabelSelector ---------------------------------------------------------------
-
-LabelSelector LabelSelector::Parse(const Node* node, std::string_view pointer,
-                                   std::vector<Problem>& problems) {
-  return SelectorAt(node, Path(pointer), problems);
-}
-
-LabelSelector LabelSelector::Make(std::vector<Requirement> requirements, bool valid) {
-  LabelSelector sel;
-  sel.requirements_ = std::move(requirements);
-  sel.valid_ = valid;
-  return sel;
-}
-
-bool LabelSelector::Matches(const LabelSet& labels) const {
-  if (!valid_) return false;
-  for (const Requirement& r : requirements_) {
-    auto v = labels.Get(r.key);
-    switch (r.op) {
-      case SelectorOp::kIn:
-        if (!v || std::find(r.values.begin(), r.values.end(), *v) == r.values.end()) return false;
-        break;
-      case SelectorOp::kNotIn:
-        if (v && std::find(r.values.begin(), r.values.end(), *v) != r.values.end()) return false;
-        break;
-      case SelectorOp::kExists:
-        if (!v) return false;
-        break;
-      case SelectorOp::kDoesNotExist:
-        if (v) return false;
-        break;
-    }
-  }
-  return true;
-}
-
-std::string LabelSelector::ToString() const {
-  if (!valid_) return "<invalid>";
-  if (requirements_.empty()) return "<all>";
-  std::string out;
-  for (const Requirement& r : requirements_) {
-    if (!out.empty()) out += ',';
-    switch (r.op) {
-      case SelectorOp::kExists:
-        out += r.key;
-        continue;
-      case SelectorOp::kDoesNotExist:
-        out += '!';
-        out += r.key;
-        continue;
-      case SelectorOp::kIn:
-        if (r.values.size() == 1) {
-          out += r.key;
-          out += '=';
-          out += r.values[0];
-          continue;
-        }
-        out += r.key;
-        out += " in (";
-        break;
-      case SelectorOp::kNotIn:
-        out += r.key;
-        out += " notin (";
-        break;
-    }
-    for (size_t i = 0; i < r.values.size(); ++i) {
-      if (i > 0) out += ',';
-      out += r.values[i];
-    }
-    out += ')';
-  }
-  return out;
-}
 
 // --- Addresses ------------------------------------------------------------------
 
@@ -1149,8 +959,8 @@ Model Model::Build(const core::Inventory& inventory, int k8s_minor, BuildOptions
     if (!policy.valid()) continue;
     uint32_t ns_index = m.namespace_index_.at(policy.namespace_);
     std::optional<std::pair<std::string_view, std::string_view>> pair;
-    for (const Requirement& r : policy.pod_selector.requirements()) {
-      if (r.op == SelectorOp::kIn && r.values.size() == 1) {
+    for (const core::SelectorRequirement& r : policy.pod_selector.requirements()) {
+      if (r.op == core::SelectorOp::kIn && r.values.size() == 1) {
         pair.emplace(r.key, r.values[0]);
         break;
       }

@@ -76,74 +76,17 @@
 #include <vector>
 
 #include "core/inventory.h"
+#include "core/label_selector.h"
 #include "core/node.h"
 
 namespace kspm::engine::network {
 
-inline constexpr std::string_view kNamespaceNameLabel = "kubernetes.io/metadata.name";
-
-// Something the API server's validation rejects, or a value of the wrong type.
-struct Problem {
-  std::string pointer;               // JSON pointer relative to the resource root
-  const core::Node* node = nullptr;  // the offending value, or the nearest ancestor
-  bool missing = false;              // a required field is absent
-  std::string message;
-};
-
-// --- Labels and selectors ---------------------------------------------------
-
-// The labels of a pod or namespace: a mapping node, plus for a namespace the
-// kubernetes.io/metadata.name label the API server sets. Values that are not
-// strings are ignored (the API server would reject the object).
-class LabelSet {
- public:
-  LabelSet() = default;
-  explicit LabelSet(const core::Node* labels) : labels_(labels) {}
-  LabelSet(const core::Node* labels, std::string_view namespace_name)
-      : labels_(labels), name_(namespace_name), has_name_(true) {}
-
-  std::optional<std::string_view> Get(std::string_view key) const;
-  const core::Node* node() const { return labels_; }
-  // `key=value,...` in the input's order, for messages.
-  std::string ToString() const;
-
- private:
-  const core::Node* labels_ = nullptr;
-  std::string_view name_;
-  bool has_name_ = false;
-};
-
-enum class SelectorOp { kIn, kNotIn, kExists, kDoesNotExist };
-
-struct Requirement {
-  std::string_view key;
-  SelectorOp op = SelectorOp::kIn;
-  std::vector<std::string_view> values;
-};
-
-class LabelSelector {
- public:
-  // Reads a metav1.LabelSelector; null or absent is the empty selector.
-  // Problems (with pointers under `pointer`) make the selector invalid; an
-  // invalid selector matches nothing.
-  static LabelSelector Parse(const core::Node* node, std::string_view pointer,
-                             std::vector<Problem>& problems);
-  // A selector from requirements (for callers that build their own, such as
-  // a -l flag).
-  static LabelSelector Make(std::vector<Requirement> requirements, bool valid = true);
-
-  bool valid() const { return valid_; }
-  // True for a valid selector without requirements: it selects everything.
-  bool MatchesEverything() const { return valid_ && requirements_.empty(); }
-  bool Matches(const LabelSet& labels) const;
-  const std::vector<Requirement>& requirements() const { return requirements_; }
-  // kubectl's notation: `app=web,tier in (a,b),!debug`; "<all>" when empty.
-  std::string ToString() const;
-
- private:
-  std::vector<Requirement> requirements_;
-  bool valid_ = true;
-};
+// Selectors and labels are core's (core/label_selector.h), with the API
+// server's validation; these names keep the network vocabulary.
+using core::kNamespaceNameLabel;
+using Problem = core::FieldProblem;
+using LabelSet = core::LabelSet;
+using LabelSelector = core::LabelSelector;
 
 // --- Addresses ----------------------------------------------------------------
 

@@ -5,6 +5,8 @@
 #include <span>
 #include <unordered_set>
 
+#include "core/label_selector.h"
+
 namespace kspm::engine::rbac {
 
 using core::Node;
@@ -267,54 +269,37 @@ bool IsFullWildcard(const PolicyRule& rule) {
 
 // --- Label selectors -------------------------------------------------------
 
+namespace {
+
+// What the aggregation has always accepted beyond the API server's checks: an
+// empty expression key, and non-string items in `values`.
+constexpr core::SelectorLeniency kAggregationLeniency{.empty_keys = true,
+                                                      .non_string_values = true};
+
+// A null item of clusterRoleSelectors decodes to an empty selector: everything.
+core::LabelSelector ParseAggregationSelector(const Node& selector,
+                                             std::vector<core::FieldProblem>& problems) {
+  return core::LabelSelector::Parse(&selector, "", problems, kAggregationLeniency);
+}
+
+// Labels of a role as the aggregation reads them: a non-string value is
+// present (Exists holds) but equals no selector value.
+core::LabelSet RoleLabels(const Node* labels) {
+  return core::LabelSet(labels, core::LabelSet::NonString::kUnequal);
+}
+
+}  // namespace
+
 Result<bool> SelectorMatches(const Node& selector, const Node* labels) {
-  // A null item of clusterRoleSelectors decodes to an empty selector: everything.
-  if (selector.IsNull()) return true;
-  if (!selector.IsMapping()) return InvalidArgument("label selector is not an object");
-  auto label = [&](std::string_view key) -> const Node* {
-    return labels != nullptr && labels->IsMapping() ? labels->Get(key) : nullptr;
-  };
-  bool matches = true;
-  if (const Node* ml = selector.Get("matchLabels"); ml != nullptr && !ml->IsNull()) {
-    if (!ml->IsMapping()) return InvalidArgument("matchLabels is not an object");
-    for (const core::Member& m : ml->members()) {
-      if (!m.value.IsString()) return InvalidArgument("matchLabels value is not a string");
-      const Node* have = label(m.key_string());
-      if (have == nullptr || StringOr(have, "\x01") != m.value.string_value()) matches = false;
-    }
+  std::vector<core::FieldProblem> problems;
+  core::LabelSelector sel = ParseAggregationSelector(selector, problems);
+  if (!sel.valid()) {
+    const core::FieldProblem& p = problems.front();
+    return InvalidArgument("invalid label selector" +
+                           (p.pointer.empty() ? std::string() : " at " + p.pointer) + ": " +
+                           p.message);
   }
-  if (const Node* me = selector.Get("matchExpressions"); me != nullptr && !me->IsNull()) {
-    if (!me->IsSequence()) return InvalidArgument("matchExpressions is not a list");
-    for (const Node& expr : me->items()) {
-      if (!expr.IsMapping()) return InvalidArgument("matchExpressions item is not an object");
-      const Node* key = expr.Get("key");
-      const Node* op = expr.Get("operator");
-      const Node* values = expr.Get("values");
-      if (key == nullptr || !key->IsString()) return InvalidArgument("expression without key");
-      if (op == nullptr || !op->IsString()) return InvalidArgument("expression without operator");
-      if (values != nullptr && !values->IsNull() && !values->IsSequence()) {
-        return InvalidArgument("expression values is not a list");
-      }
-      std::string_view o = op->string_value();
-      bool has_values = HasItems(values);
-      const Node* have = label(key->string_value());
-      auto in_values = [&] {
-        if (have == nullptr || !have->IsString()) return false;
-        return FindItem(values, [&](std::string_view v) { return v == have->string_value(); }) >= 0;
-      };
-      if (o == "In" || o == "NotIn") {
-        if (!has_values) return InvalidArgument("operator " + std::string(o) + " needs values");
-        bool in = in_values();
-        if (o == "In" ? !in : in) matches = false;
-      } else if (o == "Exists" || o == "DoesNotExist") {
-        if (has_values) return InvalidArgument("operator " + std::string(o) + " takes no values");
-        if ((have != nullptr) != (o == "Exists")) matches = false;
-      } else {
-        return InvalidArgument("unknown operator \"" + std::string(o) + "\"");
-      }
-    }
-  }
-  return matches;
+  return sel.Matches(RoleLabels(labels));
 }
 
 // --- Model -------------------------------------------------------------------
@@ -387,19 +372,20 @@ Model Model::Build(const core::Inventory& inventory) {
     std::vector<const Role*> selected;
     bool valid = selectors == nullptr || selectors->IsNull() || selectors->IsSequence();
     for (const Node& sel : valid&& selectors ? selectors->items() : std::span<const Node>{}) {
+      std::vector<core::FieldProblem> problems;
+      core::LabelSelector selector = ParseAggregationSelector(sel, problems);
+      if (!selector.valid()) {
+        valid = false;
+        break;
+      }
       for (Role* candidate : cluster_roles) {
         if (candidate == agg) continue;  // never itself
         const Node* md = candidate->resource_->metadata();
-        Result<bool> match = SelectorMatches(sel, md ? md->Get("labels") : nullptr);
-        if (!match.ok()) {
-          valid = false;
-          break;
-        }
-        if (*match && std::find(selected.begin(), selected.end(), candidate) == selected.end()) {
+        if (selector.Matches(RoleLabels(md ? md->Get("labels") : nullptr)) &&
+            std::find(selected.begin(), selected.end(), candidate) == selected.end()) {
           selected.push_back(candidate);
         }
       }
-      if (!valid) break;
     }
     if (!valid) selected.clear();
     // The controller reads selected roles by name order.

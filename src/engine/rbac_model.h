@@ -97,9 +97,12 @@ int FirstResourceMatch(const PolicyRule& rule, std::string_view resource,
 // (what cluster-admin grants), without resourceNames.
 bool IsFullWildcard(const PolicyRule& rule);
 
-// A metav1.LabelSelector over a node (matchLabels, matchExpressions). An
-// invalid selector (unknown operator, wrong types, values where none are
-// allowed or missing where required) is an error, as in LabelSelectorAsSelector.
+// Whether a clusterRoleSelectors item (a metav1.LabelSelector, read by
+// core::LabelSelector; null selects everything) selects a role with
+// `labels`. An invalid selector (unknown operator, wrong types, values where
+// none are allowed or missing where required) is an error, as in
+// LabelSelectorAsSelector; an empty expression key and non-string items in
+// `values` are tolerated, as the aggregation always has.
 Result<bool> SelectorMatches(const core::Node& selector, const core::Node* labels);
 
 class Role {

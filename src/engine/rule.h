@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/inventory.h"
+#include "core/json_pointer.h"
 #include "core/node.h"
 
 namespace kspm::engine {
@@ -166,6 +167,6 @@ Evidence BadValue(const core::Node& value, std::string pointer, std::string expe
                   std::string message);
 
 // Escapes a key for use in a JSON pointer (RFC 6901).
-std::string PointerEscape(std::string_view key);
+using core::PointerEscape;
 
 }  // namespace kspm::engine

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/network_model.h"
+#include "core/label_selector.h"
 #include "rules/builtin.h"
 
 namespace kspm::rules {
@@ -555,10 +555,10 @@ void RegisterWebhookKubeSystemRule(engine::RuleRegistry& registry) {
         const Node* md = ns->metadata();
         kube_system_labels = md != nullptr ? md->Get("labels") : nullptr;
       }
-      std::vector<engine::network::Problem> problems;
-      engine::network::LabelSelector selector =
-          engine::network::LabelSelector::Parse(selector_node, "", problems);
-      if (!selector.Matches(engine::network::LabelSet(kube_system_labels, "kube-system"))) continue;
+      // Validated as the API server does: an invalid selector matches nothing.
+      std::vector<core::FieldProblem> problems;
+      core::LabelSelector selector = core::LabelSelector::Parse(selector_node, "", problems);
+      if (!selector.Matches(core::LabelSet(kube_system_labels, "kube-system"))) continue;
       auto name = hook.Get("name") ? hook.Get("name")->GetString() : std::nullopt;
       std::string who = "webhook \"" + std::string(name.value_or("?")) + "\"";
       std::string pointer = "/webhooks/" + std::to_string(index) + "/namespaceSelector";

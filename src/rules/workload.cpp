@@ -1439,18 +1439,20 @@ class DisruptionBudgetIndex {
       // policy/v1beta1 read an empty selector as "no pods", policy/v1 as "every pod".
       bool empty = selector->size() == 0;
       if (empty && pdb->api_version != "policy/v1") continue;
-      by_namespace_[pdb->effective_namespace()].push_back({pdb, selector});
+      by_namespace_[pdb->effective_namespace()].push_back(
+          {pdb, workload::ParseSelector(*selector)});
     }
   }
   struct Entry {
     const Resource* pdb;
-    const Node* selector;
+    core::LabelSelector selector;  // parsed once, matched against every pod
   };
   const Resource* Covering(std::string_view ns, const Node* pod_labels) const {
     auto it = by_namespace_.find(ns);
     if (it == by_namespace_.end()) return nullptr;
+    core::LabelSet labels = workload::SelectedLabels(pod_labels);
     for (const Entry& e : it->second) {
-      if (workload::SelectorMatches(*e.selector, pod_labels)) return e.pdb;
+      if (e.selector.Matches(labels)) return e.pdb;
     }
     return nullptr;
   }
@@ -1632,8 +1634,9 @@ void BudgetBlocksEviction(const Resource& pdb, const ReplicatedWorkloads& worklo
     const Resource* first = nullptr;
     size_t matched = 0;
     if (selects) {
+      core::LabelSelector parsed = workload::ParseSelector(*selector);
       for (const ReplicatedWorkloads::Entry& e : workloads.In(pdb.effective_namespace())) {
-        if (!workload::SelectorMatches(*selector, e.labels)) continue;
+        if (!parsed.Matches(workload::SelectedLabels(e.labels))) continue;
         // Saturate: absurd replica counts must not overflow the sum.
         expected = std::min(expected + std::clamp<int64_t>(e.replicas, 0, kMaxPods), kMaxPods);
         if (first == nullptr) first = e.workload;

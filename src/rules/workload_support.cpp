@@ -266,63 +266,24 @@ std::string_view SensitivePathMatch(HostPathClass cls, std::string_view path) {
   return {};
 }
 
-namespace {
-
-std::optional<std::string_view> LabelValue(const core::Node* labels, std::string_view key) {
-  if (labels == nullptr) return std::nullopt;
-  const core::Node* v = labels->Get(key);
-  if (v == nullptr) return std::nullopt;
-  // Label values are strings; anything else never equals a selector value.
-  if (!v->IsString()) return std::string_view("\x01not-a-string");
-  return v->string_value();
+core::LabelSelector ParseSelector(const core::Node& selector) {
+  // Not an object (null included): selects nothing.
+  if (!selector.IsMapping()) return core::LabelSelector::Make({}, false);
+  // Problems only make the selector invalid: the rules report no selector
+  // errors (the API server would have refused the object).
+  std::vector<core::FieldProblem> problems;
+  return core::LabelSelector::Parse(
+      &selector, "", problems,
+      core::SelectorLeniency{
+          .empty_keys = true, .non_string_values = true, .unchecked_values = true});
 }
 
-bool InValues(const core::Node* values, std::string_view value) {
-  if (values == nullptr || !values->IsSequence()) return false;
-  for (const core::Node& v : values->items()) {
-    if (v.IsString() && v.string_value() == value) return true;
-  }
-  return false;
+core::LabelSet SelectedLabels(const core::Node* labels) {
+  return core::LabelSet(labels, core::LabelSet::NonString::kUnequal);
 }
-
-}  // namespace
 
 bool SelectorMatches(const core::Node& selector, const core::Node* labels) {
-  if (!selector.IsMapping()) return false;
-  if (labels != nullptr && !labels->IsMapping()) labels = nullptr;
-  if (const core::Node* match = selector.Get("matchLabels"); match && !match->IsNull()) {
-    if (!match->IsMapping()) return false;
-    for (const core::Member& m : match->members()) {
-      auto want = m.value.GetString();
-      auto have = LabelValue(labels, m.key_string());
-      if (!want || !have || *want != *have) return false;
-    }
-  }
-  if (const core::Node* exprs = selector.Get("matchExpressions"); exprs && !exprs->IsNull()) {
-    if (!exprs->IsSequence()) return false;
-    for (const core::Node& e : exprs->items()) {
-      const core::Node* key = e.Get("key");
-      const core::Node* op = e.Get("operator");
-      if (key == nullptr || !key->IsString() || op == nullptr || !op->IsString()) return false;
-      auto have = LabelValue(labels, key->string_value());
-      std::string_view o = op->string_value();
-      const core::Node* values = e.Get("values");
-      bool ok;
-      if (o == "In") {
-        ok = have && InValues(values, *have);
-      } else if (o == "NotIn") {
-        ok = !have || !InValues(values, *have);
-      } else if (o == "Exists") {
-        ok = have.has_value();
-      } else if (o == "DoesNotExist") {
-        ok = !have.has_value();
-      } else {
-        return false;
-      }
-      if (!ok) return false;
-    }
-  }
-  return true;
+  return ParseSelector(selector).Matches(SelectedLabels(labels));
 }
 
 bool SameValue(const core::Node& a, const core::Node& b) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/label_selector.h"
 #include "core/node.h"
 #include "core/result.h"
 
@@ -100,10 +101,18 @@ std::string_view SensitivePathMatch(HostPathClass cls, std::string_view path);
 // ---------------------------------------------------------------------------
 // Label selectors
 
-// Whether a metav1.LabelSelector (matchLabels and matchExpressions, ANDed)
-// selects an object with `labels` (a mapping, or nullptr for none). An empty
-// selector selects everything; an unknown operator or malformed part selects
-// nothing.
+// A metav1.LabelSelector of a PodDisruptionBudget, topology spread
+// constraint or affinity term, read by core::LabelSelector. An empty selector
+// selects everything; one that is not an object (null included), has an
+// unknown operator or a malformed part selects nothing. `values` is not
+// checked (NotIn without values selects everything, values beside Exists are
+// ignored) and an expression key may be empty, as the rules always read them.
+// Parse once and match many: matching does not allocate.
+core::LabelSelector ParseSelector(const core::Node& selector);
+// `labels` (a mapping, or nullptr for none) as the rules match them: a
+// non-string value is present but equals no selector value.
+core::LabelSet SelectedLabels(const core::Node* labels);
+// ParseSelector(selector).Matches(SelectedLabels(labels)), for one-off checks.
 bool SelectorMatches(const core::Node& selector, const core::Node* labels);
 
 // Structural equality of two decoded values (mapping key order ignored).
