@@ -244,6 +244,49 @@ const Node& LabelsOrAncestor(const net::Workload& w) {
   return *pod.spec;
 }
 
+enum class Direction { kIngress, kEgress };
+
+// NET-004 and NET-023: every workload that a namespace's policies could
+// isolate, failing when no policy of that direction selects it.
+engine::InventoryCheck IsolationCheck(Direction direction) {
+  return [direction](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    bool ingress = direction == Direction::kIngress;
+    std::string_view type = ingress ? "Ingress" : "Egress";
+    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
+    for (const net::Workload& w : m.workloads()) {
+      // Policies do not isolate host-network pods (NET-009, PSS-001 report them).
+      if (!Reportable(w) || w.host_network()) continue;
+      const net::Namespace& ns = m.namespaces()[w.namespace_index];
+      if (IsolationUnknown(m, ns)) continue;
+      Finding f = MakeFinding(w.resource);
+      const auto& selecting = ingress ? w.ingress_policies : w.egress_policies;
+      const auto& other = ingress ? w.egress_policies : w.ingress_policies;
+      if (selecting.empty()) {
+        std::string labels = w.labels().ToString();
+        std::string also = other.empty() ? ""
+                           : ingress     ? " (only egress policies select it)"
+                                         : " (only ingress policies select it)";
+        std::string reach = ingress ? ": any pod or address can connect to it"
+                                    : ": it can connect to any pod or address";
+        // NET-004's wording predates NET-023's; both are kept as released.
+        std::string which = ingress ? "" : " with policyType Egress";
+        FailFinding(f,
+                    Subject(*w.resource) + " is selected by no NetworkPolicy with policyType " +
+                        std::string(type) + also + reach,
+                    engine::MissingField(
+                        LabelsOrAncestor(w), w.pod->metadata_pointer + "/labels",
+                        "a NetworkPolicy with policyType " + std::string(type) +
+                            " whose podSelector matches the pod labels",
+                        labels.empty() ? "the pod has no labels, so only a namespace-wide "
+                                         "policy (podSelector: {}) can select it"
+                                       : "no policy in namespace " + std::string(w.namespace_) +
+                                             which + " selects pods with labels " + labels));
+      }
+      out.push_back(std::move(f));
+    }
+  };
+}
+
 void RegisterIsolationRule(engine::RuleRegistry& registry) {
   Rule r = NetworkRule("NET-004", "workload-not-isolated-for-ingress",
                        "Workload selected by no ingress NetworkPolicy", Severity::kMedium);
@@ -260,34 +303,7 @@ void RegisterIsolationRule(engine::RuleRegistry& registry) {
   r.info.equivalents = {{"kubescape", "C-0260"},
                         {"kube-score", "pod-networkpolicy"},
                         {"polaris", "missingNetworkPolicy"}};
-  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
-    for (const net::Workload& w : m.workloads()) {
-      // Policies do not isolate host-network pods (NET-009, PSS-001 report them).
-      if (!Reportable(w) || w.host_network()) continue;
-      const net::Namespace& ns = m.namespaces()[w.namespace_index];
-      if (IsolationUnknown(m, ns)) continue;
-      Finding f = MakeFinding(w.resource);
-      if (w.ingress_policies.empty()) {
-        std::string labels = w.labels().ToString();
-        std::string also = w.egress_policies.empty() ? "" : " (only egress policies select it)";
-        FailFinding(f,
-                    Subject(*w.resource) +
-                        " is selected by no NetworkPolicy with policyType "
-                        "Ingress" +
-                        also + ": any pod or address can connect to it",
-                    engine::MissingField(
-                        LabelsOrAncestor(w), w.pod->metadata_pointer + "/labels",
-                        "a NetworkPolicy with policyType Ingress whose podSelector matches the "
-                        "pod labels",
-                        labels.empty() ? "the pod has no labels, so only a namespace-wide "
-                                         "policy (podSelector: {}) can select it"
-                                       : "no policy in namespace " + std::string(w.namespace_) +
-                                             " selects pods with labels " + labels));
-      }
-      out.push_back(std::move(f));
-    }
-  };
+  r.inventory_check = IsolationCheck(Direction::kIngress);
   registry.Add(std::move(r));
 }
 
@@ -307,33 +323,7 @@ void RegisterEgressIsolationRule(engine::RuleRegistry& registry) {
   // kubescape's C-0030 fails a workload that lacks either direction; NET-004
   // reports the ingress half.
   r.info.equivalents = {{"kubescape", "C-0030"}};
-  r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
-    for (const net::Workload& w : m.workloads()) {
-      // Policies do not isolate host-network pods (NET-009, PSS-001 report them).
-      if (!Reportable(w) || w.host_network()) continue;
-      const net::Namespace& ns = m.namespaces()[w.namespace_index];
-      if (IsolationUnknown(m, ns)) continue;
-      Finding f = MakeFinding(w.resource);
-      if (w.egress_policies.empty()) {
-        std::string labels = w.labels().ToString();
-        std::string also = w.ingress_policies.empty() ? "" : " (only ingress policies select it)";
-        FailFinding(
-            f,
-            Subject(*w.resource) + " is selected by no NetworkPolicy with policyType Egress" +
-                also + ": it can connect to any pod or address",
-            engine::MissingField(
-                LabelsOrAncestor(w), w.pod->metadata_pointer + "/labels",
-                "a NetworkPolicy with policyType Egress whose podSelector matches the "
-                "pod labels",
-                labels.empty() ? "the pod has no labels, so only a namespace-wide "
-                                 "policy (podSelector: {}) can select it"
-                               : "no policy in namespace " + std::string(w.namespace_) +
-                                     " with policyType Egress selects pods with labels " + labels));
-      }
-      out.push_back(std::move(f));
-    }
-  };
+  r.inventory_check = IsolationCheck(Direction::kEgress);
   registry.Add(std::move(r));
 }
 
