@@ -53,6 +53,16 @@ bool IsPsaVersion(std::string_view v) {
   return std::all_of(v.begin() + 3, v.end(), [](char c) { return std::isdigit(c) != 0; });
 }
 
+Rule ConfigRule(std::string id, std::string slug, std::string title, Severity severity) {
+  Rule r;
+  r.info.id = std::move(id);
+  r.info.slug = std::move(slug);
+  r.info.title = std::move(title);
+  r.info.severity = severity;
+  r.info.category = "cluster-config";
+  return r;
+}
+
 Rule NamespaceRule() {
   Rule r;
   r.kinds = {"Namespace"};
@@ -220,12 +230,9 @@ bool IsSecurityWebhook(std::string_view name) {
 }
 
 void RegisterWebhookRule(engine::RuleRegistry& registry) {
-  Rule r;
-  r.info.id = "CFG-006";
-  r.info.slug = "security-webhook-fails-open";
-  r.info.title = "Security admission webhook fails open (failurePolicy: Ignore)";
-  r.info.severity = Severity::kMedium;
-  r.info.category = "cluster-config";
+  Rule r = ConfigRule("CFG-006", "security-webhook-fails-open",
+                      "Security admission webhook fails open (failurePolicy: Ignore)",
+                      Severity::kMedium);
   r.info.description =
       "A policy-enforcing admission webhook with failurePolicy Ignore lets every request through "
       "when the webhook is down, slow or unreachable; an attacker who can disrupt it (or simply "
@@ -357,12 +364,8 @@ void RegisterPsaVisibilityRules(engine::RuleRegistry& registry) {
 // ---- CFG-009 LimitRange without default limits ----------------------------
 
 void RegisterLimitRangeDefaultsRule(engine::RuleRegistry& registry) {
-  Rule r;
-  r.info.id = "CFG-009";
-  r.info.slug = "limitrange-without-default-limits";
-  r.info.title = "LimitRange gives containers no default CPU or memory limit";
-  r.info.severity = Severity::kLow;
-  r.info.category = "cluster-config";
+  Rule r = ConfigRule("CFG-009", "limitrange-without-default-limits",
+                      "LimitRange gives containers no default CPU or memory limit", Severity::kLow);
   r.info.description =
       "A LimitRange only bounds containers that declare no limits if one of its type: "
       "Container items has a default (or a max, which becomes the default) for the resource; "
@@ -437,12 +440,8 @@ bool BoundsCompute(const Resource& quota) {
 }
 
 void RegisterQuotaComputeRule(engine::RuleRegistry& registry) {
-  Rule r;
-  r.info.id = "CFG-010";
-  r.info.slug = "resourcequota-without-compute-limits";
-  r.info.title = "Namespace quotas bound no CPU, memory or pod count";
-  r.info.severity = Severity::kLow;
-  r.info.category = "cluster-config";
+  Rule r = ConfigRule("CFG-010", "resourcequota-without-compute-limits",
+                      "Namespace quotas bound no CPU, memory or pod count", Severity::kLow);
   r.info.description =
       "A ResourceQuota that only counts objects (ConfigMaps, Services, claims) lets the "
       "namespace create as many pods, with as much CPU and memory, as the cluster holds: the "
@@ -510,12 +509,9 @@ bool InterceptsPodCreation(const Node& hook) {
 bool NonEmpty(const Node* n) { return n != nullptr && !n->IsNull() && n->size() > 0; }
 
 void RegisterWebhookKubeSystemRule(engine::RuleRegistry& registry) {
-  Rule r;
-  r.info.id = "CFG-011";
-  r.info.slug = "webhook-blocks-kube-system";
-  r.info.title = "Fail-closed admission webhook also intercepts kube-system pods";
-  r.info.severity = Severity::kMedium;
-  r.info.category = "cluster-config";
+  Rule r = ConfigRule("CFG-011", "webhook-blocks-kube-system",
+                      "Fail-closed admission webhook also intercepts kube-system pods",
+                      Severity::kMedium);
   r.info.description =
       "A webhook with failurePolicy Fail that intercepts pod creation in kube-system blocks "
       "the control plane's own pods (DNS, CNI, kube-proxy, often the webhook's dependencies) "
@@ -585,12 +581,8 @@ void RegisterWebhookKubeSystemRule(engine::RuleRegistry& registry) {
 // ---- CFG-012 ValidatingAdmissionPolicyBinding that never denies -----------
 
 void RegisterPolicyBindingRule(engine::RuleRegistry& registry) {
-  Rule r;
-  r.info.id = "CFG-012";
-  r.info.slug = "admission-policy-binding-not-enforced";
-  r.info.title = "ValidatingAdmissionPolicyBinding only warns or audits";
-  r.info.severity = Severity::kLow;
-  r.info.category = "cluster-config";
+  Rule r = ConfigRule("CFG-012", "admission-policy-binding-not-enforced",
+                      "ValidatingAdmissionPolicyBinding only warns or audits", Severity::kLow);
   r.info.description =
       "A ValidatingAdmissionPolicyBinding whose validationActions lack Deny reports "
       "violations (as warnings or audit annotations) but admits every request: the policy "
