@@ -184,6 +184,15 @@ LabelSelector LabelSelector::Parse(const Node* node, std::string_view pointer,
     sel.valid_ = false;
     return sel;
   }
+  if (!leniency.unknown_fields) {
+    for (const Member& m : node->members()) {
+      std::string_view key = m.key_string();
+      if (key == "matchLabels" || key == "matchExpressions") continue;
+      sink.Add(&m.value, "/" + PointerEscape(key),
+               "unknown field \"" + std::string(key) +
+                   "\": a label selector has only matchLabels and matchExpressions");
+    }
+  }
   if (const Node* labels = node->Get("matchLabels"); !IsNullOrAbsent(labels)) {
     if (!labels->IsMapping()) {
       sink.Type(*labels, "/matchLabels", "an object");

@@ -11,7 +11,8 @@
 // missing affinity labelSelector) check that before parsing.
 //
 // Validation: by default Parse rejects what the API server's validation
-// rejects (a wrong JSON type anywhere, an unknown or missing operator, an
+// rejects (a field other than matchLabels and matchExpressions, which strict
+// field validation refuses, a wrong JSON type anywhere, an unknown or missing operator, an
 // empty key, In/NotIn without values, Exists/DoesNotExist with values), each
 // problem with a JSON pointer and Kubernetes' message. An invalid selector
 // matches nothing. SelectorLeniency relaxes the checks some callers have
@@ -97,6 +98,12 @@ struct SelectorLeniency {
   // non-string items are skipped, In/NotIn need none (In then matches
   // nothing, NotIn everything), Exists/DoesNotExist ignore them.
   bool unchecked_values = false;
+  // Fields other than matchLabels and matchExpressions are ignored, as a client
+  // without strict field validation drops them (the selector may then be
+  // empty). By default they make the selector invalid: labels written directly
+  // under a selector (`podSelector: {app: web}`) are the usual slip, and kubectl
+  // rejects the object.
+  bool unknown_fields = false;
 };
 
 class LabelSelector {

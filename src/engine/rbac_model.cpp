@@ -272,9 +272,10 @@ bool IsFullWildcard(const PolicyRule& rule) {
 namespace {
 
 // What the aggregation has always accepted beyond the API server's checks: an
-// empty expression key, and non-string items in `values`.
-constexpr core::SelectorLeniency kAggregationLeniency{.empty_keys = true,
-                                                      .non_string_values = true};
+// empty expression key, non-string items in `values`, and unknown fields (read
+// as a client without strict validation stores them: dropped).
+constexpr core::SelectorLeniency kAggregationLeniency{
+    .empty_keys = true, .non_string_values = true, .unknown_fields = true};
 
 // A null item of clusterRoleSelectors decodes to an empty selector: everything.
 core::LabelSelector ParseAggregationSelector(const Node& selector,

@@ -212,6 +212,9 @@ TEST(LabelSelector, InvalidSelectorsMatchNothingAndSayWhere) {
        "must be a list of strings, not string", false},
       {"{matchExpressions: [{key: a, operator: In, values: [b, 1]}]}",
        "/s/matchExpressions/0/values/1", "must be a string, not integer", false},
+      // Labels written directly under the selector, not under matchLabels.
+      {"{a: b}", "/s/a", "unknown field \"a\"", false},
+      {"{matchLabels: {a: b}, a~b: c}", "/s/a~0b", "unknown field \"a~b\"", false},
       // The first expression is fine, the second is not.
       {"{matchExpressions: [{key: a, operator: Exists}, {key: b, operator: Is}]}",
        "/s/matchExpressions/1/operator", "Unsupported value: \"Is\"", false},
@@ -252,7 +255,8 @@ TEST(LabelSelector, ReportsEveryProblemAndAppendsToExistingOnes) {
 // What each leniency accepts, and what it still rejects.
 TEST(LabelSelector, LeniencyKeepsCallersBehaviour) {
   const SelectorLeniency strict;
-  const SelectorLeniency aggregation{.empty_keys = true, .non_string_values = true};
+  const SelectorLeniency aggregation{
+      .empty_keys = true, .non_string_values = true, .unknown_fields = true};
   const SelectorLeniency unchecked{
       .empty_keys = true, .non_string_values = true, .unchecked_values = true};
   struct Case {
@@ -282,6 +286,9 @@ TEST(LabelSelector, LeniencyKeepsCallersBehaviour) {
       {"{matchLabels: {a: 1}}", "{a: '1'}", -1, -1, -1},
       {"{matchExpressions: [a]}", "{}", -1, -1, -1},
       {"[a]", "{}", -1, -1, -1},
+      // Unknown fields: dropped (an empty selector) only for the aggregation.
+      {"{a: b}", "{a: x}", -1, 1, -1},
+      {"{matchLabels: {a: b}, c: d}", "{a: b}", -1, 1, -1},
   };
   auto outcome = [](const Fixture& f, SelectorLeniency leniency) {
     std::vector<core::FieldProblem> problems;

@@ -625,6 +625,13 @@ TEST(NetworkRules, IsolationIsReportedOnControllersNotTheirPods) {
             Findings{"fail:rs"});
   EXPECT_EQ(RunRule("NET-004", yaml + Policy("p", "ns", "{podSelector: {matchLabels: {app: a}}}")),
             Findings{"pass:rs"});
+  // Labels written directly under podSelector: kubectl rejects the policy (and a
+  // lenient client would apply an empty, select-all selector). It is NET-007's,
+  // and isolates nothing.
+  EXPECT_EQ(RunRule("NET-004", yaml + Policy("p", "ns", "{podSelector: {app: other}}")),
+            Findings{"fail:rs"});
+  EXPECT_EQ(RunRule("NET-007", Policy("p", "ns", "{podSelector: {app: other}}")),
+            Findings{"fail:p"});
   // The host-network pod is NET-009's business once a policy selects it.
   EXPECT_EQ(RunRule("NET-009", yaml + Policy("p", "ns", "{podSelector: {}}")),
             (Findings{"pass:rs", "fail:host"}));

@@ -768,6 +768,8 @@ TEST(WorkloadRules, Availability) {
        Want::kFail},
       {"empty selector in policy/v1 selects all", "WL-038",
        Deployment("  replicas: 3\n", pod) + pdb("policy/v1", "{}", "shop"), Want::kPass},
+      {"labels written without matchLabels select nothing", "WL-038",
+       Deployment("  replicas: 3\n", pod) + pdb("policy/v1", "{app: web}", "shop"), Want::kFail},
       {"empty selector in policy/v1beta1 selects none", "WL-038",
        Deployment("  replicas: 3\n", pod) + pdb("policy/v1beta1", "{}", "shop"), Want::kFail},
       {"single replica needs no budget", "WL-038", Deployment("  replicas: 1\n", pod),
