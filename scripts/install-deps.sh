@@ -11,6 +11,7 @@ packages=(
   libre2-dev  # secret matching (RE2::Set); Hyperscan is added below on x86-64
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema python3-yaml  # schema validation; type-confusion mutants
+  jq  # tests/integration/equivalents_doc_test.sh reads the rules catalog
   time  # GNU /usr/bin/time: peak RSS in scripts/bench.sh
   # Kubernetes' own YAML reader (../shared/tools/k8s-yaml-oracle, built by the
   # decoder's differential test) and valgrind for the decoder robustness test.

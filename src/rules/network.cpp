@@ -1151,6 +1151,7 @@ void RegisterEntryPointRules(engine::RuleRegistry& registry) {
   all.info.controls = {"nsa:namespaces", "mitre:T1190"};
   all.info.references = {"https://gateway-api.sigs.k8s.io/reference/spec/",
                          "https://gateway-api.sigs.k8s.io/guides/multiple-ns/"};
+  all.info.equivalents = {{"polaris", "gatewayAllowedRoutesAll"}};
   all.kinds = {"Gateway"};
   all.check = [](const Resource& res, const RuleContext&, Verdict& v) {
     if (!IsGatewayApi(res)) return v.NotApplicable();
