@@ -61,13 +61,6 @@ std::span<const Member> Node::members() const {
   return {u_.members, size_};
 }
 
-const Node* Node::Get(std::string_view key) const {
-  for (const Member& m : members()) {
-    if (m.key_string() == key) return &m.value;
-  }
-  return nullptr;
-}
-
 const Node* Node::Find(std::initializer_list<std::string_view> path) const {
   const Node* n = this;
   for (std::string_view key : path) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -64,7 +65,9 @@ class Node {
   uint32_t size() const { return IsScalar() && !IsString() ? 0 : size_; }
 
   // Mapping lookup by key; nullptr if absent or this is not a mapping.
-  const Node* Get(std::string_view key) const;
+  // Inline: rules look keys up millions of times, almost always with a
+  // literal key, whose length and bytes the compiler then compares directly.
+  inline const Node* Get(std::string_view key) const;
   // Walks a path of mapping keys; nullptr if any step is absent.
   const Node* Find(std::initializer_list<std::string_view> path) const;
 
@@ -100,6 +103,18 @@ struct Member {
   Node value;
   std::string_view key_string() const { return key.string_value(); }
 };
+
+inline const Node* Node::Get(std::string_view key) const {
+  if (type_ != NodeType::kMapping) return nullptr;
+  for (uint32_t i = 0; i < size_; ++i) {
+    const Member& m = u_.members[i];
+    if (m.key.size_ == key.size() &&
+        (key.empty() || std::memcmp(m.key.u_.s, key.data(), key.size()) == 0)) {
+      return &m.value;
+    }
+  }
+  return nullptr;
+}
 
 // Appends `s` to `out` as a JSON string literal.
 void AppendJsonString(std::string& out, std::string_view s);
