@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,7 +91,36 @@ class Inventory {
   const std::vector<PodSpecView>& pod_specs() const { return pod_specs_; }
   std::vector<std::string> Namespaces() const;
 
+  // A view derived from the inventory (the network model, the RBAC graph),
+  // built by `build()` on the first request for `key` and shared by every
+  // later one: the rules that need the same view, on any thread, build it
+  // once. The view must depend only on the inventory and what `key` names.
+  template <typename T, typename Build>
+  std::shared_ptr<const T> View(const std::string& key, const Build& build) const {
+    ViewSlot& slot = views_->Slot(key);
+    std::call_once(slot.once, [&] { slot.value = std::make_shared<const T>(build()); });
+    return std::static_pointer_cast<const T>(slot.value);
+  }
+
  private:
+  struct ViewSlot {
+    std::once_flag once;
+    std::shared_ptr<const void> value;
+  };
+  class ViewCache {
+   public:
+    ViewSlot& Slot(const std::string& key) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_ptr<ViewSlot>& slot = slots_[key];
+      if (!slot) slot = std::make_unique<ViewSlot>();
+      return *slot;
+    }
+
+   private:
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<ViewSlot>, std::less<>> slots_;
+  };
+
   void AddObject(const Document& doc, const Node& obj, std::string pointer,
                  std::string_view default_api_version, std::string_view default_kind,
                  std::vector<Diagnostic>& notes);
@@ -99,6 +130,7 @@ class Inventory {
   std::vector<PodSpecView> pod_specs_;
   std::vector<int32_t> pod_spec_index_;  // per resource order; -1 if none
   std::multimap<std::string, uint32_t, std::less<>> by_kind_;
+  std::unique_ptr<ViewCache> views_ = std::make_unique<ViewCache>();
 };
 
 }  // namespace kspm::core

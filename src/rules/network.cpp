@@ -80,6 +80,18 @@ constexpr net::BuildOptions kSelectionWithOperators{
 constexpr net::BuildOptions kExposure{
     .select = false, .expose = true, .count_custom_resources = false, .all_services = false};
 
+// The network model a rule needs, shared through the inventory's view cache:
+// several inventory rules ask for the same one (NET-001..003, NET-004/023,
+// NET-008/009), and each build walks every workload and policy.
+std::shared_ptr<const net::Model> NetModel(const RuleContext& ctx, net::BuildOptions options) {
+  std::string key = "network-model/1." + std::to_string(ctx.k8s_minor) + "/" +
+                    std::to_string(options.select) + std::to_string(options.expose) +
+                    std::to_string(options.count_custom_resources) +
+                    std::to_string(options.all_services);
+  return ctx.inventory->View<net::Model>(
+      key, [&] { return net::Model::Build(*ctx.inventory, ctx.k8s_minor, options); });
+}
+
 // A workload is reported through its controller when the input has both
 // (a ReplicaSet of a Deployment, a Pod of a ReplicaSet).
 bool Reportable(const net::Workload& w) { return w.controller == nullptr; }
@@ -134,7 +146,8 @@ void RegisterNamespaceRules(engine::RuleRegistry& registry) {
   any.info.equivalents = {
       {"kubescape", "C-0206"}, {"kubescape", "C-0054"}, {"kubescape", "C-0049"}};
   any.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kNamespacesOnly);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kNamespacesOnly);
+    const net::Model& m = *model;
     for (const net::Namespace& ns : m.namespaces()) {
       const Resource* target = NamespaceTarget(m, ns);
       if (target == nullptr) continue;
@@ -195,7 +208,8 @@ void RegisterNamespaceRules(engine::RuleRegistry& registry) {
     r.info.references = {std::string(kPolicyDocs) + "#default-policies"};
     bool ingress = spec.ingress;
     r.inventory_check = [ingress](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-      net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kNamespacesOnly);
+      std::shared_ptr<const net::Model> model = NetModel(ctx, kNamespacesOnly);
+      const net::Model& m = *model;
       std::string_view direction = ingress ? "ingress" : "egress";
       for (const net::Namespace& ns : m.namespaces()) {
         const Resource* target = NamespaceTarget(m, ns);
@@ -252,7 +266,8 @@ engine::InventoryCheck IsolationCheck(Direction direction) {
   return [direction](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     bool ingress = direction == Direction::kIngress;
     std::string_view type = ingress ? "Ingress" : "Egress";
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kSelection);
+    const net::Model& m = *model;
     for (const net::Workload& w : m.workloads()) {
       // Policies do not isolate host-network pods (NET-009, PSS-001 report them).
       if (!Reportable(w) || w.host_network()) continue;
@@ -475,7 +490,8 @@ void RegisterSelectionRules(engine::RuleRegistry& registry) {
   none.info.references = {kPolicyDocs};
   none.info.equivalents = {{"kube-score", "networkpolicy-targets-pod"}};
   none.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelectionWithOperators);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kSelectionWithOperators);
+    const net::Model& m = *model;
     for (uint32_t i = 0; i < m.policies().size(); ++i) {
       const net::Policy& p = m.policies()[i];
       const net::Namespace* ns = m.FindNamespace(p.namespace_);
@@ -515,7 +531,8 @@ void RegisterSelectionRules(engine::RuleRegistry& registry) {
   host.info.controls = {"nsa:network-policies", "nsa:host-namespaces"};
   host.info.references = {std::string(kPolicyDocs) + "#networkpolicy-and-hostnetwork-pods"};
   host.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kSelection);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kSelection);
+    const net::Model& m = *model;
     for (const net::Workload& w : m.workloads()) {
       if (!Reportable(w) || (w.ingress_policies.empty() && w.egress_policies.empty())) continue;
       Finding f = MakeFinding(w.resource);
@@ -912,7 +929,8 @@ void RegisterExposureRule(engine::RuleRegistry& registry) {
   r.info.references = {kServiceDocs, kIngressDocs,
                        "https://kubernetes.io/docs/concepts/security/pod-security-standards/"};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kExposure);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kExposure);
+    const net::Model& m = *model;
     for (const net::Workload& w : m.workloads()) {
       if (!Reportable(w) || w.exposures.empty()) continue;
       Finding f = MakeFinding(w.resource);
@@ -1478,7 +1496,8 @@ void RegisterReferenceRules(engine::RuleRegistry& registry) {
   svc.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     std::vector<const Resource*> services = ctx.inventory->ByKind("Service");
     if (services.empty()) return;
-    net::Model m = net::Model::Build(*ctx.inventory, ctx.k8s_minor, kWorkloadsAndOperators);
+    std::shared_ptr<const net::Model> model = NetModel(ctx, kWorkloadsAndOperators);
+    const net::Model& m = *model;
     TemplateLabelIndex index(m);
     for (const Resource* s : services) {
       if (!IsCoreService(*s)) continue;

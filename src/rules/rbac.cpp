@@ -37,6 +37,12 @@ using engine::Severity;
 using engine::Verdict;
 namespace rbac = engine::rbac;
 
+// The RBAC model of an inventory, built once and shared by the inventory
+// rules that need it (through the inventory's view cache).
+std::shared_ptr<const rbac::Model> RbacModel(const core::Inventory& inventory) {
+  return inventory.View<rbac::Model>("rbac-model", [&] { return rbac::Model::Build(inventory); });
+}
+
 constexpr const char* kRbacDocs = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/";
 constexpr const char* kGoodPractices =
     "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
@@ -1195,7 +1201,8 @@ void RegisterClusterAdminRule(engine::RuleRegistry& registry) {
                         {"polaris", "rolebindingClusterAdminClusterRole"},
                         {"polaris", "rolebindingClusterAdminRole"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    std::shared_ptr<const rbac::Model> shared_model = RbacModel(*ctx.inventory);
+    const rbac::Model& model = *shared_model;
     for (const rbac::Binding& b : model.bindings()) {
       if (IsBootstrap(*b.resource)) continue;
       Finding f = BindingFinding(b);
@@ -1245,7 +1252,8 @@ void RegisterMissingRoleRule(engine::RuleRegistry& registry) {
       "the role to the manifests, or remove the binding.";
   r.info.controls = {"nsa:rbac"};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    std::shared_ptr<const rbac::Model> shared_model = RbacModel(*ctx.inventory);
+    const rbac::Model& model = *shared_model;
     // Role name -> a namespace holding a Role of that name, for the typo hint.
     std::unordered_map<std::string_view, std::string_view> role_namespaces;
     for (const auto& role : model.roles()) {
@@ -1292,7 +1300,8 @@ void RegisterIneffectiveRule(engine::RuleRegistry& registry) {
       "the cluster-scoped rules from the role.";
   r.info.controls = {"nsa:rbac"};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    std::shared_ptr<const rbac::Model> shared_model = RbacModel(*ctx.inventory);
+    const rbac::Model& model = *shared_model;
     for (const rbac::Binding& b : model.bindings()) {
       if (b.cluster || b.role_kind != "ClusterRole" || IsBootstrap(*b.resource)) continue;
       if (b.status != rbac::RoleRefStatus::kResolved || b.role->builtin() ||
@@ -1419,7 +1428,8 @@ void RegisterWorkloadRule(engine::RuleRegistry& registry) {
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
     const core::Inventory& inv = *ctx.inventory;
     if (inv.pod_specs().empty()) return;
-    rbac::Model model = rbac::Model::Build(inv);
+    std::shared_ptr<const rbac::Model> shared_model = RbacModel(inv);
+    const rbac::Model& model = *shared_model;
     // Who holds what, computed once per binding.
     struct Held {
       const rbac::Binding* binding;
@@ -1751,7 +1761,8 @@ void RegisterKubeSystemConfigMapRule(engine::RuleRegistry& registry) {
   r.info.controls = {"nsa:rbac", "mitre:T1098.006"};
   r.info.equivalents = {{"kubescape", "C-0037"}};
   r.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    rbac::Model model = rbac::Model::Build(*ctx.inventory);
+    std::shared_ptr<const rbac::Model> shared_model = RbacModel(*ctx.inventory);
+    const rbac::Model& model = *shared_model;
     // What each role grants, described once however many bindings use it.
     std::unordered_map<const rbac::Role*, std::string> grants_of;
     for (const rbac::Binding& b : model.bindings()) {
