@@ -1667,6 +1667,21 @@ void BudgetBlocksEviction(const Resource& pdb, const ReplicatedWorkloads& worklo
            r.failed() ? "allow at least one pod to be evicted" : "");
 }
 
+// An inventory check that runs `check` on every workload kind with replicas,
+// given the autoscalers of the input (WL-037, WL-048).
+engine::InventoryCheck OverReplicatedWorkloads(void (*check)(const Resource&,
+                                                             const AutoscalerIndex&, Verdict&)) {
+  return [check](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
+    AutoscalerIndex hpas(*ctx.inventory);
+    for (const Resource& res : ctx.inventory->resources()) {
+      if (!IsReplicatedKind(res.kind)) continue;
+      Verdict v;
+      check(res, hpas, v);
+      Emit(res, v, out);
+    }
+  };
+}
+
 void ReplicasWithAutoscaler(const Resource& res, const AutoscalerIndex& hpas, Verdict& v) {
   if (OwnedByController(res)) return v.NotApplicable();
   const AutoscalerIndex::Entry* hpa = hpas.For(res);
@@ -2641,15 +2656,7 @@ void RegisterAvailabilityRules(engine::RuleRegistry& registry) {
         {"kube-score", "deployment-replicas"},
         {"kube-score", "horizontalpodautoscaler-replicas"}},
        {"https://kubernetes.io/docs/concepts/workloads/controllers/deployment/"}});
-  single.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    AutoscalerIndex hpas(*ctx.inventory);
-    for (const Resource& res : ctx.inventory->resources()) {
-      if (!IsReplicatedKind(res.kind)) continue;
-      Verdict v;
-      SingleReplica(res, hpas, v);
-      Emit(res, v, out);
-    }
-  };
+  single.inventory_check = OverReplicatedWorkloads(&SingleReplica);
   registry.Add(std::move(single));
 
   Rule pdb = MakeRule(
@@ -2869,15 +2876,7 @@ void RegisterOperationsRules(engine::RuleRegistry& registry) {
        {{"kube-score", "deployment-targeted-by-hpa-does-not-have-replicas-configured"}},
        {"https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/"
         "#migrating-deployments-and-statefulsets-to-horizontal-autoscaling"}});
-  fixed.inventory_check = [](const Rule&, const RuleContext& ctx, std::vector<Finding>& out) {
-    AutoscalerIndex hpas(*ctx.inventory);
-    for (const Resource& res : ctx.inventory->resources()) {
-      if (!IsReplicatedKind(res.kind)) continue;
-      Verdict v;
-      ReplicasWithAutoscaler(res, hpas, v);
-      Emit(res, v, out);
-    }
-  };
+  fixed.inventory_check = OverReplicatedWorkloads(&ReplicasWithAutoscaler);
   registry.Add(std::move(fixed));
 
   Rule spread = MakeRule(
