@@ -101,6 +101,10 @@ class Inventory {
     std::call_once(slot.once, [&] { slot.value = std::make_shared<const T>(build()); });
     return std::static_pointer_cast<const T>(slot.value);
   }
+  // Forgets every view (those still held elsewhere live on): the engine calls
+  // it once the rules have run, so the models do not add to the peak while
+  // the report is written. Not to be called while rules run.
+  void DropViews() const { views_->Clear(); }
 
  private:
   struct ViewSlot {
@@ -114,6 +118,10 @@ class Inventory {
       std::unique_ptr<ViewSlot>& slot = slots_[key];
       if (!slot) slot = std::make_unique<ViewSlot>();
       return *slot;
+    }
+    void Clear() {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slots_.clear();
     }
 
    private:

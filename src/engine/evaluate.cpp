@@ -90,6 +90,9 @@ std::vector<Finding> Evaluate(const std::vector<const Rule*>& rules, const core:
   for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  // The derived views the rules shared (network and RBAC models) are not
+  // needed any more: free them before the merge and the report.
+  inv.DropViews();
 
   // The result is ordered by (resource, rule rank), stably. Per-resource
   // findings are already in that order: blocks follow the inventory and each
